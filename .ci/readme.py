@@ -14,6 +14,7 @@ for c in nb['cells']:
     code = '\n'.join(l for l in src.splitlines() if not l.startswith('#|')).strip()
     if code: out += ['```python', code, '```', '']
     for o in c.get('outputs', []):
+        if o.get('name') == 'stderr': continue
         txt = o.get('text') or o.get('data', {}).get('text/plain')
         if txt: out += ['```', ''.join(txt).rstrip(), '```', '']
 (root/'README.md').write_text('\n'.join(out).rstrip() + '\n')
