@@ -19,7 +19,7 @@ data:  ## download, verify and extract Stanford Cars (DATA_DIR=..., ARCHIVES="a.
 	cars_fgvc_download $(if $(DATA_DIR),--dest "$(DATA_DIR)") $(if $(ARCHIVES),--archive "$(ARCHIVES)")
 
 demo:  ## the pipeline end to end on a synthetic dataset in demo/
-	rm -rf demo && cars_fgvc_synth demo/cars && cars_fgvc_info demo/cars
+	rm -rf demo && cars_fgvc_synth demo/cars && cars_fgvc_info demo/cars && cars_fgvc_cache demo/cars --size 96 --dest demo/cache
 
 bench-cache:  ## image-cache speed-up on a devkit-layout folder (BENCH_DATA=...)
 	python bench/cache_speed.py $(or $(BENCH_DATA),../shared/data/cars-real-98)
