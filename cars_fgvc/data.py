@@ -58,14 +58,14 @@ def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stat
                      item_tfms=Resize(presize or int(size*1.4), method=method),
                      batch_tfms=[*aug_transforms(size=size, min_scale=min_scale, **aug_kw), Normalize.from_stats(*stats)])
 
-# %% ../nbs/01f_data.ipynb #3337e2f7
+# %% ../nbs/01f_data.ipynb #fbff39a8
 def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training rows are used
              arch:str=None,      # timm model name, for its normalisation stats
              size=224,           # training image size
              bs=64,              # batch size
              valid_pct=0.2,      # share of each class held out for validation
              seed=42,            # split seed
-             crop=True,          # crop to the bounding boxes (with `margin`)
+             crop=False,         # crop to the bounding boxes (with `margin`); then also crop the test set
              margin=0.1,         # box margin
              balanced=False,     # oversample rare classes so batches are class-balanced
              grayscale=False,    # train on grayscale (as 3 channels)
