@@ -12,9 +12,9 @@ from fastcore.script import call_parse
 from .core import *
 
 # %% auto #0
-__all__ = ['crop_box', 'load_image', 'cache_key', 'resize_shorter', 'build_cache', 'cars_fgvc_cache']
+__all__ = ['crop_box', 'has_box', 'load_image', 'cache_key', 'resize_shorter', 'build_cache', 'cars_fgvc_cache']
 
-# %% ../nbs/01e_cache.ipynb #f943ede5
+# %% ../nbs/01e_cache.ipynb #60760a7e
 def crop_box(img,        # a PIL image
              box,        # (x1, y1, x2, y2) in pixels, 1-based and inclusive as in the devkit
              margin=0.1  # fraction of the box size added on each side
@@ -26,18 +26,22 @@ def crop_box(img,        # a PIL image
     r,b = min(img.width, int(round(x2 + mw))),min(img.height, int(round(y2 + mh)))
     return img if r <= l or b <= t else img.crop((l, t, r, b))
 
+def has_box(box)->bool:
+    "Whether `box` is a box rather than None or missing values (layouts without boxes)"
+    return box is not None and not any(pd.isna(o) for o in box)
+
 def load_image(fn, box=None, margin=0.1, grayscale=False)->Image.Image:
     "Image file `fn` as RGB, cropped to `box` (grown by `margin`) when given, grayscale in 3 channels if asked"
     with Image.open(fn) as im:
         img = im.convert('RGB')
-    if box is not None and not any(pd.isna(o) for o in box): img = crop_box(img, box, margin)
+    if has_box(box): img = crop_box(img, box, margin)
     return img.convert('L').convert('RGB') if grayscale else img
 
-# %% ../nbs/01e_cache.ipynb #7b86838c
+# %% ../nbs/01e_cache.ipynb #20201838
 def cache_key(fn, size:int, box=None, margin=0.1)->str:
     "Hash naming the cached copy of `fn` at shorter side `size`, cropped to `box` with `margin`"
     st = os.stat(fn)
-    crop = None if box is None or any(pd.isna(o) for o in box) else ([int(o) for o in box], margin)
+    crop = ([int(o) for o in box], margin) if has_box(box) else None
     return hashlib.sha1(json.dumps([str(Path(fn).resolve()), st.st_size, st.st_mtime_ns, size, crop]).encode()).hexdigest()
 
 def resize_shorter(img, size:int):
@@ -45,7 +49,7 @@ def resize_shorter(img, size:int):
     s = size/min(img.size)
     return img if s >= 1 else img.resize((max(1, round(img.width*s)), max(1, round(img.height*s))), Image.Resampling.LANCZOS)
 
-# %% ../nbs/01e_cache.ipynb #12b5cc8f
+# %% ../nbs/01e_cache.ipynb #5b62c954
 def _cache_one(args):
     "Write one cached image; return its path, or None if the source cannot be read"
     fn,box,size,margin,dest = args
@@ -70,7 +74,7 @@ def build_cache(df,              # rows with `path` (and x1..y2 when cropping)
                )->pd.Series:
     "Cached copies of the images in `df` (a Series aligned with `df`; None where a file could not be read)"
     dest = cache_dir(dest)
-    boxes = df[['x1', 'y1', 'x2', 'y2']].itertuples(index=False, name=None) if crop and 'x1' in df else [None]*len(df)
+    boxes = df[BOX_COLS].itertuples(index=False, name=None) if crop and 'x1' in df else [None]*len(df)
     args = [(p, b, size, margin, dest) for p,b in zip(df.path, boxes)]
     res = parallel(_cache_one, args, n_workers=defaults.cpus if n_workers is None else n_workers, progress=len(args) > 100,
                    chunksize=max(1, len(args)//(8*defaults.cpus)))

@@ -34,13 +34,13 @@ def model_stats(arch:str|None=None)->tuple:
     except Exception: cfg = None
     return (tuple(cfg.mean), tuple(cfg.std)) if cfg is not None else imagenet_stats
 
-# %% ../nbs/01f_data.ipynb #c0115ff1
+# %% ../nbs/01f_data.ipynb #db49e1c5
 class CarsImage:
     "Load a table row as a PILImage: the cached copy if there is one, else the photo cropped to its box"
     def __init__(self, crop=True, margin=0.1, grayscale=False): store_attr()
     def __call__(self, r):
-        box = (r.x1, r.y1, r.x2, r.y2) if self.crop and not pd.isna(r.x1) else None
-        cached = r.get('cached') if hasattr(r, 'get') else None
+        box = (r.x1, r.y1, r.x2, r.y2) if self.crop else None
+        cached = r.get('cached')
         try:
             if isinstance(cached, str): return PILImage(load_image(cached, grayscale=self.grayscale))
             return PILImage(load_image(r.path, box, self.margin, self.grayscale))
@@ -58,7 +58,7 @@ def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stat
                      item_tfms=Resize(presize or int(size*1.4), method=method),
                      batch_tfms=[*aug_transforms(size=size, min_scale=min_scale, **aug_kw), Normalize.from_stats(*stats)])
 
-# %% ../nbs/01f_data.ipynb #fbff39a8
+# %% ../nbs/01f_data.ipynb #c89b9c4a
 def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training rows are used
              arch:str=None,      # timm model name, for its normalisation stats
              size=224,           # training image size
@@ -86,7 +86,7 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
         counts = df.label.map(df.loc[trn].label.value_counts())
         dls = dblock.weighted_dataloaders(df, wgts=(1/counts).values, **kw)
     else: dls = dblock.dataloaders(df, **kw)
-    dls.table,dls.split_seed = table,seed
+    dls.table = table
     return dls
 
 # %% ../nbs/01f_data.ipynb #e45ea79f
@@ -99,12 +99,12 @@ def plot_class_counts(table:CarsTable, split='train', top=None, ax=None, figsize
     ax.set_xlabel(f'class ({len(cnt)}, fewest images first)'); ax.set_ylabel('images'); ax.set_title(f'{split}: images per class')
     return ax
 
-# %% ../nbs/01f_data.ipynb #a53e049c
+# %% ../nbs/01f_data.ipynb #3f59650b
 def cars_test_dl(dls, table:CarsTable=None, with_labels=True, crop=False):
     "A loader over the test images of `table` (default `dls.table`), for the one final evaluation; boxes used only if `crop`"
     table = table or dls.table
     df = table.df[table.df.split == 'test'].reset_index(drop=True)
-    if not crop: df = df.assign(x1=pd.NA, y1=pd.NA, x2=pd.NA, y2=pd.NA)
+    if not crop: df = df.assign(**dict.fromkeys(BOX_COLS, pd.NA))
     if with_labels and not table.test_labels:
         raise CarsError('this dataset has no test labels, so the test set cannot be scored.', table.root,
                         'get cars_test_annos_withlabels.mat (cars_fgvc_download --parts test_labels), or predict without labels')

@@ -13,11 +13,10 @@ from .core import *
 from .check import check_images
 
 # %% auto #0
-__all__ = ['BOX', 'DEVKIT_NAMES', 'IMG_EXTS', 'COLS', 'mat_role', 'annos_df', 'scan', 'detect_layout', 'CarsTable', 'read_cars',
+__all__ = ['DEVKIT_NAMES', 'IMG_EXTS', 'COLS', 'mat_role', 'annos_df', 'scan', 'detect_layout', 'CarsTable', 'read_cars',
            'tree_state', 'cars_fgvc_info']
 
-# %% ../nbs/01d_dataset.ipynb #e535b7bc
-BOX = ['bbox_x1', 'bbox_y1', 'bbox_x2', 'bbox_y2']
+# %% ../nbs/01d_dataset.ipynb #761c161a
 DEVKIT_NAMES = ('cars_meta.mat', 'cars_train_annos.mat', 'cars_test_annos.mat', 'cars_test_annos_withlabels.mat', 'cars_annos.mat')
 
 def mat_role(fn)->tuple:
@@ -42,28 +41,27 @@ def annos_df(a)->pd.DataFrame:
     a = np.atleast_1d(a)
     return pd.DataFrame({f: [v.item() if isinstance(v, np.ndarray) and v.size == 1 else v for v in a[f]] for f in a.dtype.names})
 
-# %% ../nbs/01d_dataset.ipynb #843d3a06
+# %% ../nbs/01d_dataset.ipynb #86eb17a2
 IMG_EXTS = {'.jpg', '.jpeg', '.png', '.bmp', '.webp'}
 
 def _is_img(fn): return os.path.splitext(fn)[1].lower() in IMG_EXTS
 
 def scan(root, max_depth=4)->dict:
-    "The .mat files under `root` by role, and the folders holding images: {role: [(path, contents)], 'img_dirs': {path: n}}"
+    "The .mat files under `root` by role, and the folders holding images: {role: [(path, contents)], 'img_dirs': {path: file names}}"
     root,res = Path(root),{'img_dirs': {}}
     for d,dirs,files in os.walk(root):
         depth = len(Path(d).relative_to(root).parts)
         if depth >= max_depth: dirs.clear()
         dirs.sort()
-        n = sum(map(_is_img, files))
-        if n: res['img_dirs'][Path(d)] = n
+        if any(map(_is_img, files)): res['img_dirs'][Path(d)] = sorted(files)
         for f in sorted(files):
             if f.lower().endswith('.mat'):
                 role,m = mat_role(Path(d)/f)
                 if role: res.setdefault(role, []).append((Path(d)/f, m))
     return res
 
-# %% ../nbs/01d_dataset.ipynb #ef8e9c00
-COLS = ['path', 'split', 'label', 'class_name', 'make', 'model', 'body', 'year', 'x1', 'y1', 'x2', 'y2']
+# %% ../nbs/01d_dataset.ipynb #c70fc912
+COLS = ['path', 'split', 'label', 'class_name', 'make', 'model', 'body', 'year', *BOX_COLS]
 
 def _img_dir(sc, name):
     "The folder called `name` that directly holds images (the deepest, for doubled folders)"
@@ -74,10 +72,14 @@ def _pick(sc, role, test:bool):
     "The `role` .mat whose name does (`test`) or does not mention 'test'"
     return first(o for o in sc.get(role, []) if ('test' in o[0].name) == test)
 
+def _boxes(df)->dict:
+    "The devkit box fields of annotations `df` as table columns"
+    return {c: df[b] for c,b in zip(BOX_COLS, BOX)}
+
 def _rows_devkit(fn_dir, annos, split, labelled):
-    df = annos_df(annos).rename(columns=dict(zip(BOX, ['x1', 'y1', 'x2', 'y2'])))
+    df = annos_df(annos)
     return pd.DataFrame(dict(path=[str(fn_dir/f) for f in df.fname], split=split,
-                             label=(df['class'] - 1) if labelled else pd.NA, **{c: df[c] for c in ['x1', 'y1', 'x2', 'y2']}))
+                             label=(df['class'] - 1) if labelled else pd.NA, **_boxes(df)))
 
 # %% ../nbs/01d_dataset.ipynb #48ecf0be
 def _read_devkit(sc, problems):
@@ -102,22 +104,22 @@ def _read_devkit(sc, problems):
         'ignored for images: cars_annos.mat numbers car_ims/ (6 digits), not cars_train/ and cars_test/ (5 digits)'))
     return pd.concat(rows, ignore_index=True), [str(o) for o in meta[1]['class_names']], te_l is not None
 
-# %% ../nbs/01d_dataset.ipynb #4366a31d
+# %% ../nbs/01d_dataset.ipynb #819d1feb
 def _read_allinone(sc, problems):
     "Rows, class names and test-label flag of the car_ims/ + cars_annos.mat layout"
     fn,m = sc['allinone'][0]
     df = annos_df(m['annotations'])
     base = fn.parent if (fn.parent/df.relative_im_path.iloc[0]).exists() or not _img_dir(sc, 'car_ims') else _img_dir(sc, 'car_ims').parent
     df = pd.DataFrame(dict(path=[str(base/p) for p in df.relative_im_path], split=np.where(df.test == 1, 'test', 'train'),
-                           label=df['class'] - 1, **{c: df[b] for c,b in zip(['x1', 'y1', 'x2', 'y2'], BOX)}))
+                           label=df['class'] - 1, **_boxes(df)))
     return df, [str(o) for o in m['class_names']], True
 
 def _read_folders(sc, problems):
     "Rows, class names and test-label flag of the train/<class>/ and test/<class>/ layout"
     dirs = [d for d in sc['img_dirs'] if d.parent.name in ('train', 'test')]
     names = sorted({d.name for d in dirs})
-    rows = [dict(path=str(d/f), split=d.parent.name, label=names.index(d.name)) for d in dirs for f in sorted(os.listdir(d)) if _is_img(f)]
-    return pd.DataFrame(rows).assign(x1=pd.NA, y1=pd.NA, x2=pd.NA, y2=pd.NA), names, True
+    rows = [dict(path=str(d/f), split=d.parent.name, label=names.index(d.name)) for d in dirs for f in sc['img_dirs'][d] if _is_img(f)]
+    return pd.DataFrame(rows).assign(**dict.fromkeys(BOX_COLS, pd.NA)), names, True
 
 # %% ../nbs/01d_dataset.ipynb #b4ae0d7b
 def detect_layout(sc)->str|None:
@@ -126,8 +128,14 @@ def detect_layout(sc)->str|None:
     if 'allinone' in sc: return 'allinone'
     if any(d.parent.name in ('train', 'test') for d in sc['img_dirs']): return 'folders'
 
-# %% ../nbs/01d_dataset.ipynb #9703a80b
-def _row_problems(df, n_classes):
+# %% ../nbs/01d_dataset.ipynb #58aa3166
+def _existing(paths, sc)->set:
+    "Those of `paths` that exist, from the scan's listings (any folder the scan did not reach is listed once here)"
+    listed = {str(d): set(fs) for d,fs in sc['img_dirs'].items()}
+    for d in set(map(os.path.dirname, paths)) - listed.keys(): listed[d] = set(os.listdir(d)) if os.path.isdir(d) else set()
+    return {p for p in paths if os.path.basename(p) in listed[os.path.dirname(p)]}
+
+def _row_problems(df, n_classes, sc):
     "One problem dict per bad row of `df`: unknown class, empty box, missing file"
     probs = []
     lab = pd.to_numeric(df.label, errors='coerce')
@@ -135,8 +143,7 @@ def _row_problems(df, n_classes):
     hasbox = df.x1.notna()
     bad = hasbox & ((df.x2 <= df.x1) | (df.y2 <= df.y1))
     for p in df.path[bad]: probs.append(dict(file=p, problem='bounding box has no area (x2 <= x1 or y2 <= y1)', skip=True))
-    exists = {str(Path(d)/f) for d in set(map(os.path.dirname, df.path)) if os.path.isdir(d) for f in os.listdir(d)}
-    for p in df.path[~df.path.isin(exists)]: probs.append(dict(file=p, problem='listed in the annotations but missing', skip=True))
+    for p in df.path[~df.path.isin(_existing(df.path, sc))]: probs.append(dict(file=p, problem='listed in the annotations but missing', skip=True))
     return probs
 
 def _box_problems(df):
@@ -162,16 +169,16 @@ class CarsTable:
         i = self.info()
         return f"CarsTable({i['layout']}: {i['n_train']} train, {i['n_test']} test, {i['n_classes']} classes, {len(i['problems'])} problems, root={i['root']})"
 
-# %% ../nbs/01d_dataset.ipynb #5c4a3e2c
+# %% ../nbs/01d_dataset.ipynb #5c8871fa
 def _finish(df, vocab):
     "Add class name, make, model, body and year; order and type the columns"
     names = pd.Series([vocab[int(l)] if pd.notna(l) and 0 <= int(l) < len(vocab) else None for l in df.label], index=df.index, dtype=object)
     parts = pd.DataFrame([parse_class_name(n) if n else (None,)*4 for n in names], index=df.index, columns=['make', 'model', 'body', 'year'])
     df = df.assign(class_name=names, **{c: parts[c] for c in parts})
-    for c in ['label', 'year', 'x1', 'y1', 'x2', 'y2']: df[c] = df[c].astype('Int64')
+    for c in ['label', 'year', *BOX_COLS]: df[c] = df[c].astype('Int64')
     return df[COLS + [c for c in df.columns if c not in COLS]].reset_index(drop=True)
 
-# %% ../nbs/01d_dataset.ipynb #57ca4f66
+# %% ../nbs/01d_dataset.ipynb #8b2e200a
 def read_cars(path,              # the dataset folder (or a folder above it)
               check='header',    # check images: 'header' (fast), 'full' (decode all) or None
               on_bad='skip'      # rows with problems: 'skip' them (and report) or 'stop' with an error listing them
@@ -188,7 +195,7 @@ def read_cars(path,              # the dataset folder (or a folder above it)
         raise CarsError(f"no Stanford Cars layout found ({len(sc['img_dirs'])} image folders, no annotation files).", root,
                         'pass the folder holding cars_train/ + devkit/, car_ims/ + cars_annos.mat, or train/<class>/ + test/<class>/')
     df,vocab,test_labels = dict(devkit=_read_devkit, allinone=_read_allinone, folders=_read_folders)[layout](sc, problems)
-    problems += _row_problems(df, len(vocab))
+    problems += _row_problems(df, len(vocab), sc)
     if check:
         ok = ~df.path.isin({p['file'] for p in problems if p.get('skip')})
         chk = check_images(df.path[ok], full=check == 'full').set_index('path')

@@ -12,8 +12,8 @@ from fastcore.script import call_parse, Param
 from .core import *
 
 # %% auto #0
-__all__ = ['real_class_names', 'synth_class_names', 'draw_car', 'save_annos', 'save_class_names', 'synth_items', 'folder_name',
-           'synth_cars', 'spoil', 'cars_fgvc_synth']
+__all__ = ['real_class_names', 'synth_class_names', 'draw_car', 'annos_struct', 'save_annos', 'save_class_names', 'synth_items',
+           'folder_name', 'synth_cars', 'spoil', 'cars_fgvc_synth']
 
 # %% ../nbs/01a_synth.ipynb #47f4fa53
 def real_class_names()->list:
@@ -45,16 +45,20 @@ def draw_car(label:int, n_classes:int, rng, size=(112, 80)):
         d.ellipse([cx - bh//7, y0+bh-1 - bh//4, cx + bh//7, y0+bh-1], fill=(20, 20, 20))
     return img, (x0+1, y0+1, x0+bw, y0+bh)
 
-# %% ../nbs/01a_synth.ipynb #f817ed39
+# %% ../nbs/01a_synth.ipynb #28887262
 def _u(v): return np.array([[v]], dtype=np.uint8 if v < 256 else np.uint16)
 
-def save_annos(fn, rows:list, fields:list):
-    "Write `rows` (dicts) as a devkit-style 1×N `annotations` struct with `fields` to .mat file `fn`"
+def annos_struct(rows:list, fields:list):
+    "`rows` (dicts) as a devkit-style 1×N struct array with `fields`"
     a = np.zeros((1, len(rows)), dtype=[(f, 'O') for f in fields])
     for i,r in enumerate(rows):
         for f in fields: a[0, i][f] = np.array([r[f]]) if isinstance(r[f], str) else _u(r[f])
+    return a
+
+def save_annos(fn, rows:list, fields:list):
+    "Write `rows` (dicts) as a devkit-style `annotations` struct with `fields` to .mat file `fn`"
     Path(fn).parent.mkdir(parents=True, exist_ok=True)
-    scipy.io.savemat(fn, {'annotations': a})
+    scipy.io.savemat(fn, {'annotations': annos_struct(rows, fields)})
 
 def save_class_names(fn, names:list, key='class_names', extra=None):
     "Write `names` as a 1×N cell array under `key` to .mat file `fn`, with `extra` variables if given"
@@ -78,10 +82,8 @@ def synth_items(n_classes=4, n_train=10, n_test=5, seed=0, gray_pct=0.1, cmyk_pc
                 items.append(dict(split=split, label=label, image=img.convert(mode), box=box))
     return items
 
-# %% ../nbs/01a_synth.ipynb #54da346b
-_box_fields = ['bbox_x1', 'bbox_y1', 'bbox_x2', 'bbox_y2']
-
-def _row(it, fname, **kw): return dict(zip(_box_fields, it['box']), fname=fname, **{'class': it['label']+1}, **kw)
+# %% ../nbs/01a_synth.ipynb #b58d1d14
+def _row(it, **kw): return dict(zip(BOX, it['box']), **{'class': it['label']+1}, **kw)
 
 def _write_devkit(dest, items, names, test_labels):
     rows = {'train': [], 'test': []}
@@ -89,21 +91,19 @@ def _write_devkit(dest, items, names, test_labels):
         fname = f"{len(rows[it['split']])+1:05d}.jpg"
         (dest/f"cars_{it['split']}").mkdir(parents=True, exist_ok=True)
         it['image'].save(dest/f"cars_{it['split']}"/fname, quality=90)
-        rows[it['split']].append(_row(it, fname))
+        rows[it['split']].append(_row(it, fname=fname))
     save_class_names(dest/'devkit'/'cars_meta.mat', names)
-    save_annos(dest/'devkit'/'cars_train_annos.mat', rows['train'], _box_fields + ['class', 'fname'])
-    save_annos(dest/'devkit'/'cars_test_annos.mat', rows['test'], _box_fields + ['fname'])
-    if test_labels: save_annos(dest/'cars_test_annos_withlabels.mat', rows['test'], _box_fields + ['class', 'fname'])
+    save_annos(dest/'devkit'/'cars_train_annos.mat', rows['train'], BOX + ['class', 'fname'])
+    save_annos(dest/'devkit'/'cars_test_annos.mat', rows['test'], BOX + ['fname'])
+    if test_labels: save_annos(dest/'cars_test_annos_withlabels.mat', rows['test'], BOX + ['class', 'fname'])
 
 def _write_allinone(dest, items, names):
     (dest/'car_ims').mkdir(parents=True, exist_ok=True)
     rows = []
     for i,it in enumerate(sorted(items, key=lambda o: o['label'])):  # the real file is ordered by class
         it['image'].save(dest/'car_ims'/f'{i+1:06d}.jpg', quality=90)
-        rows.append(_row(it, None, relative_im_path=f'car_ims/{i+1:06d}.jpg', test=int(it['split'] == 'test')))
-    for r in rows: del r['fname']
-    save_annos(dest/'cars_annos.mat', rows, ['relative_im_path'] + _box_fields + ['class', 'test'])
-    a = scipy.io.loadmat(dest/'cars_annos.mat')['annotations']
+        rows.append(_row(it, relative_im_path=f'car_ims/{i+1:06d}.jpg', test=int(it['split'] == 'test')))
+    a = annos_struct(rows, ['relative_im_path'] + BOX + ['class', 'test'])
     save_class_names(dest/'cars_annos.mat', names, extra={'annotations': a})
 
 def folder_name(name:str)->str:
