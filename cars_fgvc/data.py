@@ -15,13 +15,13 @@ from .cache import load_image, build_cache
 # %% auto #0
 __all__ = ['split_train_valid', 'model_stats', 'CarsImage', 'cars_datablock', 'cars_dls', 'plot_class_counts', 'cars_test_dl']
 
-# %% ../nbs/01f_data.ipynb #529a12d0
+# %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
     "Stratified split of `df`'s rows (by `label`) into train and valid index arrays, every class in both"
     rng,trn,val = np.random.default_rng(seed),[],[]
     for _,idx in df.groupby('label', sort=True).groups.items():
         idx = rng.permutation(np.asarray(idx))
-        n = 0 if len(idx) < 2 else min(len(idx) - 1, max(1, round(len(idx)*valid_pct)))
+        n = 0 if len(idx) < 2 or not valid_pct else min(len(idx) - 1, max(1, round(len(idx)*valid_pct)))
         val += list(idx[:n]); trn += list(idx[n:])
     return np.array(sorted(trn)), np.array(sorted(val))
 
