@@ -1,6 +1,6 @@
 # cars-fgvc: common tasks. Variables: DATA_DIR (data directory), ARCHIVES (local copies of the downloads).
 SHELL := /bin/bash
-.PHONY: install test sync readme data demo bench-cache clean
+.PHONY: install test sync readme data demo train bench-cache bench-train clean
 
 install:  ## editable install with the notebook tools
 	pip install -e ".[dev]"
@@ -20,6 +20,9 @@ data:  ## download, verify and extract Stanford Cars (DATA_DIR=..., ARCHIVES="a.
 
 demo:  ## the pipeline end to end on a synthetic dataset in demo/
 	rm -rf demo && cars_fgvc_synth demo/cars && cars_fgvc_info demo/cars && cars_fgvc_cache demo/cars --size 96 --dest demo/cache
+
+train:  ## the full recipe: DATA=... ARCH=... OUT=... (more flags in ARGS="--sizes 224,299,448 --epochs 5,15,10")
+	cars_fgvc_train "$(or $(DATA),$(DATA_DIR),$(CARS_FGVC_DATA),$(HOME)/.cars_fgvc/data)" --arch $(or $(ARCH),tf_efficientnet_lite0) --out "$(or $(OUT),runs/$(or $(ARCH),tf_efficientnet_lite0))" $(ARGS)
 
 bench-cache:  ## image-cache speed-up on a devkit-layout folder (BENCH_DATA=...)
 	python bench/cache_speed.py $(or $(BENCH_DATA),../shared/data/cars-real-98)

@@ -178,7 +178,7 @@ def _finish(df, vocab):
     for c in ['label', 'year', *BOX_COLS]: df[c] = df[c].astype('Int64')
     return df[COLS + [c for c in df.columns if c not in COLS]].reset_index(drop=True)
 
-# %% ../nbs/01d_dataset.ipynb #8b2e200a
+# %% ../nbs/01d_dataset.ipynb #9789b8d4
 def read_cars(path,              # the dataset folder (or a folder above it)
               check='header',    # check images: 'header' (fast), 'full' (decode all) or None
               on_bad='skip'      # rows with problems: 'skip' them (and report) or 'stop' with an error listing them
@@ -205,7 +205,7 @@ def read_cars(path,              # the dataset folder (or a folder above it)
     skip = {p['file'] for p in problems if p.get('skip')}
     if skip and on_bad == 'stop':
         raise CarsError(f'{len(skip)} unusable images:\n' + '\n'.join(f"  {p['file']}: {p['problem']}" for p in problems if p.get('skip')),
-                        root, 'replace or remove those files, or run with on_bad=skip (--on-bad skip) to leave them out')
+                        root, 'replace or remove those files, or run with on_bad=skip (--on_bad skip) to leave them out')
     return CarsTable(_finish(df[~df.path.isin(skip)], vocab), root, layout, vocab, test_labels, problems)
 
 # %% ../nbs/01d_dataset.ipynb #407e97db
