@@ -135,10 +135,17 @@ def cars_loss(loss='ls', ls_eps=0.1, gamma=2.0):
     if loss not in losses: raise CarsError(f'unknown loss {loss!r}.', fix=f'use one of {", ".join(losses)}')
     return losses[loss]()
 
-# %% ../nbs/02_learner.ipynb #53148b2a
+# %% ../nbs/02_learner.ipynb #f2172676
 def _norm_stats(dls):
     n = first(dls.after_batch.fs.filter(risinstance(Normalize)))
     return None if n is None else (tuple(n.mean.flatten().tolist()), tuple(n.std.flatten().tolist()))
+
+def _calm_head(head, scale=0.01):
+    "Shrink the kaiming init of the head's last layer so that an untrained model predicts nearly uniformly"
+    last = [m for m in head.modules() if isinstance(m, nn.Linear)][-1]
+    with torch.no_grad():
+        last.weight.mul_(scale)
+        if last.bias is not None: last.bias.zero_()
 
 @delegates(vision_learner, but=['pretrained', 'weights', 'loss_func', 'splitter', 'metrics', 'normalize'])
 def cars_learner(dls,             # from `cars_dls`
@@ -156,6 +163,7 @@ def cars_learner(dls,             # from `cars_dls`
     sd,source = body_weights(arch, weights) if (pretrained or weights) else (None, 'random')
     learn = vision_learner(dls, arch, pretrained=False, normalize=False, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func,
                            splitter=timm_splitter(n_body), metrics=[accuracy, top5], **kwargs)
+    _calm_head(learn.model[1])
     if sd is not None:
         load_body(learn.model[0].model, sd, source)
         learn.freeze()
