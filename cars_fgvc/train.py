@@ -18,7 +18,7 @@ __all__ = ['scaled_bs', 'stage_plan', 'NonFiniteLoss', 'RunLog', 'save_json', 'l
            'find_lr', 'check_no_test', 'fit_stages', 'score_test', 'plot_run', 'train_cars', 'cars_fgvc_train',
            'cars_fgvc_lr_find']
 
-# %% ../nbs/03_train.ipynb #429f4f47
+# %% ../nbs/03_train.ipynb #4f0a86dc
 def scaled_bs(bs:int, size0:int, size:int)->int:
     "Batch size for `size` that keeps `bs` images of `size0` worth of pixels, a multiple of 8 when ≥ 8"
     n = max(1, int(bs*(size0/size)**2))
@@ -26,7 +26,7 @@ def scaled_bs(bs:int, size0:int, size:int)->int:
 
 def stage_plan(sizes=(224, 299), # image sizes: the first for frozen and unfrozen stages, one stage per further size
                epochs=(5, 15, 10), # epochs frozen, unfrozen, and per further size
-               bs=64, lr=1e-3, lr_mult=100, pretrained=True)->list:
+               bs=64, lr=1e-3, lr_mult=10, pretrained=True)->list:
     "The stages of a run, as plain dicts (name, size, bs, epochs, frozen, lr_max)"
     f,u,r = (list(epochs) + [epochs[-1]]*3)[:3]
     disc = [lr/2/lr_mult, lr/2] if pretrained else lr
@@ -168,7 +168,7 @@ def _results(run, learn, table, state, crop, tta, n_train, n_valid):
     save_json(run/'results.json', res)
     return res
 
-# %% ../nbs/03_train.ipynb #3f455e17
+# %% ../nbs/03_train.ipynb #45801115
 def train_cars(data,                        # dataset folder (any layout `read_cars` knows)
                arch='tf_efficientnet_lite0',# timm model name
                out='runs/run',              # run folder (created; must not hold another run unless `resume`)
@@ -178,7 +178,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                epochs=(5, 15, 10),          # epochs frozen, unfrozen, and per further size
                bs=64,                       # batch size at the first size (scaled down for larger sizes)
                lr=None,                     # peak learning rate of the head (None: LR finder's valley)
-               lr_mult=100,                 # ratio of head to stem learning rate once unfrozen
+               lr_mult=10,                  # ratio of head to stem learning rate once unfrozen
                wd=0.01,                     # decoupled weight decay
                loss='ls', ls_eps=0.1,       # loss ('ls', 'focal', 'ce') and label smoothing
                valid_pct=0.2, seed=42,      # validation share per class, and the seed of split and training
@@ -244,7 +244,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     state['phase'] = 'done'; save_json(run/'state.json', state)
     return res
 
-# %% ../nbs/03_train.ipynb #2b1ab118
+# %% ../nbs/03_train.ipynb #41b0e9fb
 def _ints(s): return tuple(int(o) for o in str(s).split(',') if o.strip())
 
 @call_parse
@@ -257,7 +257,7 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     epochs:str='5,15,10',           # epochs frozen, unfrozen, per further size
                     bs:int=64,                      # batch size at the first size
                     lr:float=None,                  # peak head learning rate (default: LR finder)
-                    lr_mult:float=100,              # head/stem learning-rate ratio once unfrozen
+                    lr_mult:float=10,               # head/stem learning-rate ratio once unfrozen
                     wd:float=0.01,                  # weight decay
                     loss:str='ls',                  # ls (label smoothing), focal or ce
                     ls_eps:float=0.1,               # label smoothing
