@@ -16,8 +16,8 @@ from .data import CarsImage, split_train_valid
 from .learner import top5
 
 # %% auto #0
-__all__ = ['load_model', 'model_crop', 'image_table', 'predict', 'split_rows', 'write_submission', 'evaluate',
-           'cars_fgvc_predict', 'cars_fgvc_evaluate']
+__all__ = ['load_model', 'model_crop', 'image_table', 'class_probs', 'predict', 'split_rows', 'write_submission', 'labelled_rows',
+           'evaluate', 'cars_fgvc_predict', 'cars_fgvc_evaluate']
 
 # %% ../nbs/04_predict.ipynb #4a2e250c
 def load_model(model, cpu:bool|None=None)->Learner:
@@ -59,13 +59,13 @@ def image_table(src,                # a folder, an image, or a .csv file
     paths = [str(q if q.is_absolute() else p.parent/q) for q in map(lambda o: Path(o).expanduser(), df[path_col])]
     return pd.DataFrame(dict(path=paths, **({'label': df[label_col].str.strip()} if label_col else {})))
 
-# %% ../nbs/04_predict.ipynb #41150b34
+# %% ../nbs/04_predict.ipynb #044be01d
 def _items(rows, crop):
     "Rows for the model's image getter: whole photos unless the model crops and the rows have boxes"
     rows = rows.reset_index(drop=True)
     return rows if crop and set(BOX_COLS) <= set(rows.columns) else rows.assign(**dict.fromkeys(BOX_COLS, pd.NA))
 
-def _probs(learn, rows, tta=False, bs=64):
+def class_probs(learn, rows, tta=False, bs=64):
     "Class probabilities for `rows` (plain, or TTA)"
     dl = learn.dls.test_dl(_items(rows, model_crop(learn)), bs=bs)
     return (learn.tta(dl=dl) if tta else learn.get_preds(dl=dl))[0]
@@ -83,7 +83,7 @@ def predict(learn,           # from `load_model`
     ok = pd.isna(err)
     vocab,k = list(learn.dls.vocab),min(k, len(learn.dls.vocab))
     out = pd.DataFrame(dict(path=rows.path))
-    pv,pi = (_probs(learn, rows[ok], tta, bs).topk(k, dim=1) if ok.any() else (torch.zeros(0, k), torch.zeros(0, k, dtype=torch.long)))
+    pv,pi = (class_probs(learn, rows[ok], tta, bs).topk(k, dim=1) if ok.any() else (torch.zeros(0, k), torch.zeros(0, k, dtype=torch.long)))
     for j in range(k):
         out[f'pred_{j+1}'] = pd.Series(pd.NA, index=out.index, dtype='string')
         out.loc[ok, f'pred_{j+1}'] = [vocab[i] for i in pi[:, j].tolist()]
@@ -103,7 +103,7 @@ def predict(learn,           # from `load_model`
               + (' ...' if len(unk) > 5 else ''), file=sys.stderr)
     return out
 
-# %% ../nbs/04_predict.ipynb #77c9154f
+# %% ../nbs/04_predict.ipynb #7677e4bc
 def split_rows(table:CarsTable, split='test', valid_pct=0.2, seed=42)->pd.DataFrame:
     "The rows of `split` ('test', 'train', or 'valid' = the run's held-out share of train), in annotation order"
     if split == 'test': return table.df[table.df.split == 'test'].reset_index(drop=True)
@@ -115,18 +115,19 @@ def split_rows(table:CarsTable, split='test', valid_pct=0.2, seed=42)->pd.DataFr
 def write_submission(learn, table:CarsTable, fn, tta=False, bs=64)->Path:
     "Predict the test images of devkit-layout `table` in annotation order; write one 1-based class id per line to `fn`"
     if table.layout != 'devkit': raise CarsError(f'a submission follows cars_test_annos.mat, but this dataset has the {table.layout} layout', table.root)
-    if list(learn.dls.vocab) != list(table.vocab):
+    if set(learn.dls.vocab) != set(table.vocab):
         raise CarsError("the model's classes are not this dataset's classes (cars_meta.mat)", table.root, 'use a model trained on this dataset')
     skipped = [p for p in table.problems if p.get('skip')]
     if skipped:
         raise CarsError(f'{len(skipped)} images could not be used, and the submission needs a line for every test image:\n'
                         + '\n'.join(f"  {p['file']}: {p['problem']}" for p in skipped[:10]), table.root, 'restore those files (make data verifies the archives)')
     rows = split_rows(table, 'test')
-    ids = _probs(learn, rows, tta, bs).argmax(1) + 1
-    Path(fn).write_text(''.join(f'{i}\n' for i in ids.tolist()))
+    devkit_id = {n: i + 1 for i,n in enumerate(table.vocab)}
+    ids = [devkit_id[learn.dls.vocab[i]] for i in class_probs(learn, rows, tta, bs).argmax(1).tolist()]
+    Path(fn).write_text(''.join(f'{i}\n' for i in ids))
     return Path(fn)
 
-# %% ../nbs/04_predict.ipynb #297a1ac1
+# %% ../nbs/04_predict.ipynb #0b76bafa
 def _scores(probs, targs, names, makes, vocab)->dict:
     pred = probs.argmax(1)
     hit = (pred == targs).numpy()
@@ -141,8 +142,8 @@ def _scores(probs, targs, names, makes, vocab)->dict:
                 per_class={n: dict(n=int(r['size']), top1=round(float(r['mean']), 4)) for n,r in per_class.iterrows()},
                 per_make={m: dict(n=int(r.n), top1=round(float(r.top1), 4), make_top1=round(float(r.make_top1), 4)) for m,r in per_make.iterrows()})
 
-def evaluate(learn, table:CarsTable, split='test', tta=True, bs=64)->dict:
-    "Metrics of `learn` on the labelled `split` of `table`, plain and (if `tta`) with TTA"
+def labelled_rows(learn, table:CarsTable, split='test')->tuple:
+    "The rows of a labelled `split` and their targets as the model's class indices; refuses what cannot be scored"
     cfg = json.loads((learn.run_dir/'config.json').read_text())['recipe'] if getattr(learn, 'run_dir', None) else None
     if split == 'test' and not table.test_labels:
         raise CarsError('this dataset has no test labels, so the test split cannot be scored.', table.root,
@@ -156,10 +157,15 @@ def evaluate(learn, table:CarsTable, split='test', tta=True, bs=64)->dict:
     unknown = sorted(set(rows.class_name) - set(vocab))
     if unknown: raise CarsError(f"{len(unknown)} classes of this dataset are not among the model's: {', '.join(unknown[:5])}", table.root,
                                 'evaluate a model trained on this dataset')
-    targs = torch.tensor([vocab.index(o) for o in rows.class_name])
+    return rows,torch.tensor([vocab.index(o) for o in rows.class_name])
+
+def evaluate(learn, table:CarsTable, split='test', tta=True, bs=64)->dict:
+    "Metrics of `learn` on the labelled `split` of `table`, plain and (if `tta`) with TTA"
+    rows,targs = labelled_rows(learn, table, split)
+    vocab = list(learn.dls.vocab)
     t0,res = time.time(),dict(split=split, n_images=len(rows), n_classes=int(rows.class_name.nunique()), data=str(table.root))
-    res['plain'] = _scores(_probs(learn, rows, False, bs), targs, rows.class_name.tolist(), rows.make.tolist(), vocab)
-    if tta: res['tta'] = _scores(_probs(learn, rows, True, bs), targs, rows.class_name.tolist(), rows.make.tolist(), vocab)
+    res['plain'] = _scores(class_probs(learn, rows, False, bs), targs, rows.class_name.tolist(), rows.make.tolist(), vocab)
+    if tta: res['tta'] = _scores(class_probs(learn, rows, True, bs), targs, rows.class_name.tolist(), rows.make.tolist(), vocab)
     res['seconds'] = round(time.time() - t0, 1)
     return res
 
