@@ -1,0 +1,30 @@
+"""Render a run's report.html in headless Chromium: does it open without Jupyter, and do its images show?
+
+    python bench/report_render.py RUN_DIR/report.html [--chromium chromium] [--out report.png]
+
+Needs the Debian packages chromium (and chromium-driver for other tools). Prints the number of <img> elements in the
+DOM that Chromium built, how many of the embedded PNGs decode, and the share of non-white pixels in a full-page
+screenshot (a blank render has none). Exits 1 if the page did not render.
+"""
+import argparse, base64, io, re, subprocess, sys
+from pathlib import Path
+import numpy as np
+from PIL import Image
+
+p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+p.add_argument('report'); p.add_argument('--chromium', default='chromium'); p.add_argument('--out', default=None)
+a = p.parse_args()
+rep = Path(a.report).resolve()
+out = Path(a.out or rep.with_suffix('.png')).resolve()
+flags = [a.chromium, '--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars']
+dom = subprocess.run(flags + ['--dump-dom', rep.as_uri()], capture_output=True, text=True, timeout=120).stdout
+subprocess.run(flags + ['--window-size=1200,6000', f'--screenshot={out}', rep.as_uri()], capture_output=True, timeout=120)
+srcs = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', dom)
+ok = 0
+for s in srcs:
+    try: Image.open(io.BytesIO(base64.b64decode(s))).load(); ok += 1
+    except Exception: pass
+shot = np.asarray(Image.open(out).convert('L')) if out.exists() else np.full((1, 1), 255)
+ink = float((shot < 250).mean())
+print(f'{rep}: DOM {len(dom):,} chars, {len(srcs)} <img> elements, {ok} decode; screenshot {out} {shot.shape[1]}x{shot.shape[0]}, {ink:.1%} non-white')
+sys.exit(0 if srcs and ok == len(srcs) and ink > 0.05 else 1)
