@@ -1,7 +1,7 @@
 """One variant of the training recipe on a devkit-layout folder, to see which choice moves validation accuracy.
 
     python bench/recipe_ablation.py DATA NAME [--lr-mult 10] [--head-init calm|zero|fastai] [--lin-ftrs 512|none]
-                                    [--method squish|crop] [--epochs 1,2] [--size 96] [--lr 2e-3]
+                                    [--method squish|crop] [--aug fastai|light] [--loss ls|ce] [--epochs 1,2] [--size 96] [--lr 2e-3]
 
 Runs `train_cars` at one size without refit or TTA into runs/ablation/NAME and prints the validation top-1 of the
 best epoch. --head-init: the library's small last layer (calm), an all-zero last layer (zero), or fastai's
@@ -19,6 +19,8 @@ p.add_argument('--arch', default='tf_efficientnet_lite0'); p.add_argument('--lr-
 p.add_argument('--head-init', choices=['calm', 'zero', 'fastai'], default='calm'); p.add_argument('--lin-ftrs', default='512')
 p.add_argument('--method', choices=['squish', 'crop'], default='squish'); p.add_argument('--epochs', default='1,2')
 p.add_argument('--size', type=int, default=96); p.add_argument('--bs', type=int, default=32); p.add_argument('--lr', type=float, default=2e-3)
+p.add_argument('--loss', choices=['ls', 'ce', 'focal'], default='ls')
+p.add_argument('--aug', choices=['fastai', 'light'], default='fastai', help="light: no warp, zoom or lighting changes, only random crop, flip, rotation")
 p.add_argument('--num-workers', type=int, default=2); p.add_argument('--out', default='runs/ablation')
 a = p.parse_args()
 
@@ -31,9 +33,10 @@ def learner(*args, **kw):
     return learn
 dls = T.cars_dls
 T.cars_learner = learner
-T.cars_dls = lambda *args, **kw: dls(*args, **kw, method=ResizeMethod.Crop if a.method == 'crop' else ResizeMethod.Squish)
+aug_kw = dict(max_warp=0, max_zoom=1., max_lighting=0) if a.aug == 'light' else {}
+T.cars_dls = lambda *args, **kw: dls(*args, **kw, method=ResizeMethod.Crop if a.method == 'crop' else ResizeMethod.Squish, **aug_kw)
 
 t0 = time.time()
 res = T.train_cars(a.data, a.arch, f'{a.out}/{a.name}', sizes=(a.size,), epochs=tuple(int(o) for o in a.epochs.split(',')), bs=a.bs,
-                   lr=a.lr, lr_mult=a.lr_mult, refit=False, tta=False, num_workers=a.num_workers)
+                   lr=a.lr, lr_mult=a.lr_mult, loss=a.loss, refit=False, tta=False, num_workers=a.num_workers)
 print(f"{a.name}: valid top-1 {res['valid_top1']:.3f}, {time.time() - t0:.0f} s; log {a.out}/{a.name}/log.csv")
