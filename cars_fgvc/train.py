@@ -168,7 +168,7 @@ def _results(run, learn, table, state, crop, tta, n_train, n_valid):
     save_json(run/'results.json', res)
     return res
 
-# %% ../nbs/03_train.ipynb #45801115
+# %% ../nbs/03_train.ipynb #d34ccad9
 def train_cars(data,                        # dataset folder (any layout `read_cars` knows)
                arch='tf_efficientnet_lite0',# timm model name
                out='runs/run',              # run folder (created; must not hold another run unless `resume`)
@@ -189,9 +189,10 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                num_workers=None,            # loader processes
                resume=False,                # continue the run in `out` from its last epoch
                overfit=False,               # only check that one batch can be learned, then stop
+               report=True,                 # write report.html (`cars_fgvc_report`) at the end
                cbs=None)->dict:             # extra fastai callbacks (both phases)
     "The full recipe into run folder `out`; returns `results.json`'s contents"
-    run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'cbs')}
+    run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'report', 'cbs')}
     if resume:
         if not (run/'config.json').exists(): raise CarsError('there is no run to resume here.', run, 'start it without --resume')
         recipe = load_json(run/'config.json')['recipe']
@@ -242,9 +243,13 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     _export(learn, 'export.pkl')
     save_json(run/'results.json', res)
     state['phase'] = 'done'; save_json(run/'state.json', state)
+    if report:
+        from cars_fgvc.interpret import write_report
+        try: print(f'report: {write_report(run, r.data)}')
+        except Exception as e: warnings.warn(f'the run is done, but its report failed ({type(e).__name__}: {e}); retry with cars_fgvc_report {run}')
     return res
 
-# %% ../nbs/03_train.ipynb #41b0e9fb
+# %% ../nbs/03_train.ipynb #9cec8bd4
 def _ints(s): return tuple(int(o) for o in str(s).split(',') if o.strip())
 
 @call_parse
@@ -270,11 +275,12 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     precision:str='auto',           # auto, fp16, bf16 or fp32
                     num_workers:int=None,           # loader processes
                     resume:bool=False,              # continue the run in --out
-                    overfit_batch:bool=False):      # only check that one batch can be learned
+                    overfit_batch:bool=False,       # only check that one batch can be learned
+                    report:bool=True):              # write report.html at the end (--no-report: skip)
     "Train a Stanford Cars classifier with the full recipe into a run folder"
     with cli_errors():
         res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, lr, lr_mult, wd, loss, ls_eps,
-                         valid_pct, seed, refit, tta, crop, cache, precision, num_workers, resume, overfit_batch)
+                         valid_pct, seed, refit, tta, crop, cache, precision, num_workers, resume, overfit_batch, report)
         print(json.dumps(res, indent=2, default=str))
 
 @call_parse
