@@ -13,7 +13,7 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['assets', 'BOX', 'BOX_COLS', 'MULTI_WORD_MAKES', 'BODIES', 'CABS', 'data_dir', 'cache_dir', 'CarsError', 'cli_errors',
-           'pbar', 'file_hash', 'CarName', 'parse_class_name']
+           'pbar', 'file_hash', 'save_json', 'load_json', 'CarName', 'parse_class_name']
 
 # %% ../nbs/00_core.ipynb #623aedf7
 def data_dir(path=None # an explicit directory, which wins over the environment
@@ -58,6 +58,10 @@ def file_hash(fn, algo='sha256', show_progress=False):
     with open(fn, 'rb') as f:
         for _ in chunks: h.update(f.read(2**20))
     return h.hexdigest()
+
+# %% ../nbs/00_core.ipynb #63b3af88
+def save_json(fn, d): Path(fn).write_text(json.dumps(d, indent=2, default=str))
+def load_json(fn): return json.loads(Path(fn).read_text())
 
 # %% ../nbs/00_core.ipynb #2b9d8941
 BOX = ['bbox_x1', 'bbox_y1', 'bbox_x2', 'bbox_y2']

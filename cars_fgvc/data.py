@@ -13,7 +13,8 @@ from .dataset import CarsTable, read_cars
 from .cache import load_image, build_cache
 
 # %% auto #0
-__all__ = ['split_train_valid', 'model_stats', 'CarsImage', 'cars_datablock', 'cars_dls', 'plot_class_counts', 'cars_test_dl']
+__all__ = ['split_train_valid', 'model_stats', 'CarsImage', 'cars_datablock', 'cars_dls', 'plot_class_counts', 'test_rows',
+           'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -99,14 +100,18 @@ def plot_class_counts(table:CarsTable, split='train', top=None, ax=None, figsize
     ax.set_xlabel(f'class ({len(cnt)}, fewest images first)'); ax.set_ylabel('images'); ax.set_title(f'{split}: images per class')
     return ax
 
-# %% ../nbs/01f_data.ipynb #3f59650b
-def cars_test_dl(dls, table:CarsTable=None, with_labels=True, crop=False):
-    "A loader over the test images of `table` (default `dls.table`), for the one final evaluation; boxes used only if `crop`"
-    table = table or dls.table
-    df = table.df[table.df.split == 'test'].reset_index(drop=True)
-    if not crop: df = df.assign(**dict.fromkeys(BOX_COLS, pd.NA))
+# %% ../nbs/01f_data.ipynb #c2893590
+def test_rows(table:CarsTable, with_labels=True)->pd.DataFrame:
+    "The test rows of `table` in annotation order; refuses a dataset without test images, or without test labels if they are needed"
     if with_labels and not table.test_labels:
         raise CarsError('this dataset has no test labels, so the test set cannot be scored.', table.root,
                         'get cars_test_annos_withlabels.mat (cars_fgvc_download --parts test_labels), or predict without labels')
+    df = table.df[table.df.split == 'test'].reset_index(drop=True)
     if not len(df): raise CarsError('this dataset has no test images.', table.root, 'check the cars_test/ (or test/) folder')
+    return df
+
+def cars_test_dl(dls, table:CarsTable=None, with_labels=True, crop=False):
+    "A loader over the test images of `table` (default `dls.table`), for the one final evaluation; boxes used only if `crop`"
+    df = test_rows(table or dls.table, with_labels)
+    if not crop: df = df.assign(**dict.fromkeys(BOX_COLS, pd.NA))
     return dls.test_dl(df, with_labels=with_labels)

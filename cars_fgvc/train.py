@@ -14,9 +14,8 @@ from .data import cars_dls, cars_test_dl
 from .learner import cars_learner, top5, initial_loss, overfit_batch
 
 # %% auto #0
-__all__ = ['scaled_bs', 'stage_plan', 'NonFiniteLoss', 'RunLog', 'save_json', 'load_json', 'run_environment', 'set_precision',
-           'find_lr', 'check_no_test', 'fit_stages', 'score_test', 'plot_run', 'train_cars', 'cars_fgvc_train',
-           'cars_fgvc_lr_find']
+__all__ = ['scaled_bs', 'stage_plan', 'NonFiniteLoss', 'RunLog', 'run_environment', 'set_precision', 'find_lr', 'check_no_test',
+           'fit_stages', 'score_test', 'plot_run', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def scaled_bs(bs:int, size0:int, size:int)->int:
@@ -77,10 +76,6 @@ class RunLog(Callback):
         self.state.update(phase=self.phase, stage=self.stage_idx, epoch=self.epoch + 1)
         save_json(self.run_dir/'state.json', self.state)
 
-# %% ../nbs/03_train.ipynb #63b3af88
-def save_json(fn, d): Path(fn).write_text(json.dumps(d, indent=2, default=str))
-def load_json(fn): return json.loads(Path(fn).read_text())
-
 # %% ../nbs/03_train.ipynb #1e8b857f
 def run_environment()->dict:
     "Versions, git commit and device of this run"
@@ -140,7 +135,7 @@ def score_test(learn, table:CarsTable, crop=False, tta=True)->dict:
         res.update(test_top1_tta=accuracy(preds, targs).item(), test_top5_tta=top5(preds, targs).item())
     return res
 
-# %% ../nbs/03_train.ipynb #c699121b
+# %% ../nbs/03_train.ipynb #9d1c3d86
 def plot_run(run):
     "Losses and validation accuracy per epoch from `run/log.csv`, saved as `run/loss.png`"
     df = pd.read_csv(Path(run)/'log.csv')
@@ -165,10 +160,9 @@ def _results(run, learn, table, state, crop, tta, n_train, n_valid):
                **score_test(learn, table, crop, tta), train_seconds=round(float(log.train_seconds.sum()), 1),
                train_images_per_second=round(float(log.images.sum()/log.train_seconds.sum()), 1),
                n_train=n_train, n_valid=n_valid, n_test=int((table.df.split == 'test').sum()), n_classes=table.n_classes)
-    save_json(run/'results.json', res)
     return res
 
-# %% ../nbs/03_train.ipynb #d34ccad9
+# %% ../nbs/03_train.ipynb #6b9e53a0
 def train_cars(data,                        # dataset folder (any layout `read_cars` knows)
                arch='tf_efficientnet_lite0',# timm model name
                out='runs/run',              # run folder (created; must not hold another run unless `resume`)
@@ -245,7 +239,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     state['phase'] = 'done'; save_json(run/'state.json', state)
     if report:
         from cars_fgvc.interpret import write_report
-        try: print(f'report: {write_report(run, r.data)}')
+        try: print(f'report: {write_report(run, table)}')
         except Exception as e: warnings.warn(f'the run is done, but its report failed ({type(e).__name__}: {e}); retry with cars_fgvc_report {run}')
     return res
 
