@@ -1,6 +1,7 @@
 """The cars-fgvc recipe against a plain PyTorch + timm loop on the same data, model, size, batch and epochs.
 
     python bench/train_vs_plain.py DATA [--arch tf_efficientnet_lite0] [--sizes 128,160] [--epochs 1,3,2] [--bs 32]
+                                        [--plain-view crop|squish] [--plain-only --lr LR]
 
 Both start from the same offline ImageNet weights and use the same train/valid split. The recipe runs
 `train_cars` (LR finder unless --lr, frozen → unfrozen with discriminative rates → larger sizes, refit on
@@ -28,16 +29,19 @@ class Rows(Dataset):
         r = self.df.iloc[i]
         return self.tfm(load_image(r.path)),int(r.label)
 
-def plain_loop(table, arch, size, bs, epochs, lr, seed, num_workers, device):
+def plain_loop(table, arch, size, bs, epochs, lr, seed, num_workers, device, view='crop'):
     "Train all layers of `arch` from its offline weights with AdamW + cosine; valid and test top-1, throughput"
     torch.manual_seed(seed)
     df = table.train.reset_index(drop=True)
     trn,val = split_train_valid(df, 0.2, seed)
     mean,std = model_stats(arch)
     norm = [T.ToImage(), T.ToDtype(torch.float32, scale=True), T.Normalize(mean, std)]
-    aug = T.Compose([T.RandomResizedCrop(size, scale=(0.35, 1)), T.RandomHorizontalFlip(), T.RandomRotation(10),
+    # view 'crop': square crops of the photo as it is, validation on the centre square (torchvision's usual way);
+    # 'squish': first squash the whole photo to a square 1.4x the size, as the recipe's presizing does, and validate on all of it
+    pre = [T.Resize((int(size*1.4),)*2)] if view == 'squish' else []
+    aug = T.Compose([*pre, T.RandomResizedCrop(size, scale=(0.35, 1)), T.RandomHorizontalFlip(), T.RandomRotation(10),
                      T.ColorJitter(0.2, 0.2), *norm])
-    plain = T.Compose([T.Resize(size), T.CenterCrop(size), *norm])
+    plain = T.Compose([T.Resize((size, size)) if view == 'squish' else T.Compose([T.Resize(size), T.CenterCrop(size)]), *norm])
     kw = dict(batch_size=bs, num_workers=num_workers, persistent_workers=num_workers > 0)
     dl_trn = DataLoader(Rows(df.loc[trn], aug), shuffle=True, drop_last=True, **kw)
     test_df = table.df[table.df.split == 'test']
@@ -66,7 +70,7 @@ def plain_loop(table, arch, size, bs, epochs, lr, seed, num_workers, device):
             for x,y in DataLoader(Rows(d, plain), **kw): hits += (model(x.to(device)).argmax(1).cpu() == y).sum().item()
         return hits/len(d)
     return dict(valid_top1=top1(df.loc[val]), test_top1=top1(test_df), train_images_per_second=round(n_img/train_s, 1),
-                train_seconds=round(train_s, 1), epochs=epochs, size=size, bs=bs, lr=lr)
+                train_seconds=round(train_s, 1), epochs=epochs, size=size, bs=bs, lr=lr, view=view)
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -76,13 +80,20 @@ if __name__ == '__main__':
     p.add_argument('--seed', type=int, default=42); p.add_argument('--num-workers', type=int, default=2)
     p.add_argument('--out', default='runs/bench'); p.add_argument('--precision', default='auto')
     p.add_argument('--no-refit', dest='refit', action='store_false', help='test the best validation epoch instead of refitting on train+valid')
+    p.add_argument('--plain-view', choices=['crop', 'squish'], default='crop', help="the plain loop's geometry (see plain_loop)")
+    p.add_argument('--plain-only', action='store_true', help='only the plain loop, for sum(--epochs) epochs at the first size and --lr')
     a = p.parse_args()
     sizes,epochs = [int(o) for o in a.sizes.split(',')],[int(o) for o in a.epochs.split(',')]
     device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    if a.plain_only:
+        if a.lr is None: p.error('--plain-only needs --lr')
+        pl = plain_loop(read_cars(a.data), a.arch, sizes[0], a.bs, sum(epochs), a.lr, a.seed, a.num_workers, device, a.plain_view)
+        print(json.dumps(pl)); sys.exit()
     out = Path(a.out)/f'{a.arch}-{a.sizes.replace(",", "-")}-{a.epochs.replace(",", "-")}'
     t0 = time.time()
     rec = train_cars(a.data, a.arch, out, sizes=sizes, epochs=epochs, bs=a.bs, lr=a.lr, seed=a.seed,
-                     precision=a.precision, num_workers=a.num_workers, refit=a.refit, resume=(out/'config.json').exists())
+                     precision=a.precision, num_workers=a.num_workers, refit=a.refit, report=False,
+                     resume=(out/'config.json').exists())
     rec_s = time.time() - t0
     log = pd.read_csv(out/'log.csv')
     unf = log[(log.phase == 'fit') & (log.stage == 'unfrozen')]
@@ -90,7 +101,7 @@ if __name__ == '__main__':
     n_ep = int(log[log.phase == 'fit'].shape[0])
     if device == 'cuda': torch.cuda.reset_peak_memory_stats()
     t0 = time.time()
-    pl = plain_loop(read_cars(a.data), a.arch, sizes[0], a.bs, n_ep, lr, a.seed, a.num_workers, device)
+    pl = plain_loop(read_cars(a.data), a.arch, sizes[0], a.bs, n_ep, lr, a.seed, a.num_workers, device, a.plain_view)
     pl_s = time.time() - t0
     pl['peak_gpu_mib'] = round(torch.cuda.max_memory_allocated()/2**20) if device == 'cuda' else None
     rec_ips = float((unf.images.sum()/unf.train_seconds.sum())) if len(unf) else float('nan')

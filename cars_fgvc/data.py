@@ -13,8 +13,8 @@ from .dataset import CarsTable, read_cars
 from .cache import load_image, build_cache
 
 # %% auto #0
-__all__ = ['split_train_valid', 'model_stats', 'CarsImage', 'cars_datablock', 'cars_dls', 'plot_class_counts', 'test_rows',
-           'cars_test_dl']
+__all__ = ['AUGS', 'split_train_valid', 'model_stats', 'CarsImage', 'cars_datablock', 'cars_dls', 'plot_class_counts',
+           'test_rows', 'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -49,17 +49,21 @@ class CarsImage:
             warnings.warn(f'{r.path}: cannot be loaded ({e}); using a gray image. Run cars_fgvc_info on the dataset to list bad files.')
             return PILImage.create(np.full((64, 64, 3), 128, dtype=np.uint8))
 
-# %% ../nbs/01f_data.ipynb #94d53987
+# %% ../nbs/01f_data.ipynb #d4f8b900
+AUGS = {'fastai': {}, 'light': dict(max_zoom=1., max_lighting=0., max_warp=0.)}
+
 def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stats, crop=True, margin=0.1,
-                   grayscale=False, min_scale=0.35, method=ResizeMethod.Squish, **aug_kw)->DataBlock:
-    "The fastai `DataBlock` for table rows: presize on the CPU, augment and normalise on the batch"
+                   grayscale=False, min_scale=0.35, method=ResizeMethod.Squish, aug='fastai', **aug_kw)->DataBlock:
+    "The fastai `DataBlock` for table rows: presize on the CPU, augment (`AUGS[aug]`, then `aug_kw`) and normalise on the batch"
+    if aug not in AUGS: raise CarsError(f'unknown augmentation {aug!r}.', fix=f'use one of {", ".join(AUGS)}')
+    aug_kw = {**AUGS[aug], **aug_kw}
     return DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(vocab))),
                      get_x=CarsImage(crop, margin, grayscale), get_y=ColReader('class_name'),
                      splitter=IndexSplitter(valid_idx),
                      item_tfms=Resize(presize or int(size*1.4), method=method),
                      batch_tfms=[*aug_transforms(size=size, min_scale=min_scale, **aug_kw), Normalize.from_stats(*stats)])
 
-# %% ../nbs/01f_data.ipynb #c89b9c4a
+# %% ../nbs/01f_data.ipynb #ad363068
 def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training rows are used
              arch:str=None,      # timm model name, for its normalisation stats
              size=224,           # training image size
@@ -74,7 +78,7 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
              cache_dir=None,     # where the cache lives (default `cache_dir()`)
              presize=None,       # CPU resize before augmentation (default 1.4 × `size`)
              num_workers=None,   # loader processes (default: fastai's)
-             **kwargs            # passed to `cars_datablock` (e.g. `min_scale`, `max_rotate`)
+             **kwargs            # passed to `cars_datablock` (e.g. `aug='light'`, `min_scale`, `max_rotate`)
             )->DataLoaders:
     "Train/valid `DataLoaders` over the training images of `table`; the test images never enter"
     df = table.train.reset_index(drop=True)

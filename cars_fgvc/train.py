@@ -162,7 +162,7 @@ def _results(run, learn, table, state, crop, tta, n_train, n_valid):
                n_train=n_train, n_valid=n_valid, n_test=int((table.df.split == 'test').sum()), n_classes=table.n_classes)
     return res
 
-# %% ../nbs/03_train.ipynb #6b9e53a0
+# %% ../nbs/03_train.ipynb #472ec1cf
 def train_cars(data,                        # dataset folder (any layout `read_cars` knows)
                arch='tf_efficientnet_lite0',# timm model name
                out='runs/run',              # run folder (created; must not hold another run unless `resume`)
@@ -175,6 +175,8 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                lr_mult=10,                  # ratio of head to stem learning rate once unfrozen
                wd=0.01,                     # decoupled weight decay
                loss='ls', ls_eps=0.1,       # loss ('ls', 'focal', 'ce') and label smoothing
+               head='linear',               # 'linear' (timm's) or 'fastai' (`cars_learner`)
+               aug='fastai',                # batch augmentation: 'fastai' (`aug_transforms`) or 'light' (`cars_dls`)
                valid_pct=0.2, seed=42,      # validation share per class, and the seed of split and training
                refit=True,                  # retrain on train+valid with the same schedule before testing
                tta=True,                    # also score the test set with test-time augmentation
@@ -199,11 +201,12 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     r.data,r.weights = str(r.data),(str(r.weights) if r.weights else None)
     set_seed(r.seed)
     table = read_cars(r.data)
-    mk = lambda vp: lambda size, bs: cars_dls(table, r.arch, size, bs, vp, r.seed, crop=r.crop, cache=r.cache, num_workers=r.num_workers)
+    mk = lambda vp: lambda size, bs: cars_dls(table, r.arch, size, bs, vp, r.seed, crop=r.crop, cache=r.cache, num_workers=r.num_workers,
+                                              aug=r.get('aug', 'fastai'))
     dls = mk(r.valid_pct)(r.sizes[0], r.bs)
     check_no_test(dls, table)
     n_train,n_valid = len(dls.train_ds),len(dls.valid_ds)
-    new_learner = lambda dls: cars_learner(dls, r.arch, r.pretrained, r.weights, r.loss, r.ls_eps, path=run, wd=r.wd)
+    new_learner = lambda dls: cars_learner(dls, r.arch, r.pretrained, r.weights, r.loss, r.ls_eps, head=r.get('head', 'fastai'), path=run, wd=r.wd)
     learn = new_learner(dls)
     l0,ln_c = initial_loss(learn)
     print(f'initial loss {l0:.3f}; ln({dls.c} classes) = {ln_c:.3f}' + ('' if 0.5*ln_c < l0 < 1.5*ln_c else '  <- far from ln(classes): check labels and normalisation'))
@@ -243,7 +246,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
         except Exception as e: warnings.warn(f'the run is done, but its report failed ({type(e).__name__}: {e}); retry with cars_fgvc_report {run}')
     return res
 
-# %% ../nbs/03_train.ipynb #9cec8bd4
+# %% ../nbs/03_train.ipynb #51657ff6
 def _ints(s): return tuple(int(o) for o in str(s).split(',') if o.strip())
 
 @call_parse
@@ -260,6 +263,8 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     wd:float=0.01,                  # weight decay
                     loss:str='ls',                  # ls (label smoothing), focal or ce
                     ls_eps:float=0.1,               # label smoothing
+                    head:str='linear',              # linear (timm's: average pool, one layer) or fastai (concat pool, BatchNorm, dropout, 512 units)
+                    aug:str='fastai',               # fastai (aug_transforms) or light (no zoom, lighting or warp)
                     valid_pct:float=0.2,            # validation share of each class
                     seed:int=42,                    # seed of the split and of training
                     refit:bool=True,                # retrain on train+valid before testing (--no-refit: test the best valid epoch)
@@ -273,7 +278,7 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     report:bool=True):              # write report.html at the end (--no-report: skip)
     "Train a Stanford Cars classifier with the full recipe into a run folder"
     with cli_errors():
-        res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, lr, lr_mult, wd, loss, ls_eps,
+        res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, lr, lr_mult, wd, loss, ls_eps, head, aug,
                          valid_pct, seed, refit, tta, crop, cache, precision, num_workers, resume, overfit_batch, report)
         print(json.dumps(res, indent=2, default=str))
 
