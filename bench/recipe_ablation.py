@@ -13,17 +13,18 @@ import argparse, time
 import torch.nn as nn
 from fastai.vision.all import ResizeMethod
 import cars_fgvc.train as T
-from cars_fgvc.learner import cars_learner
+from cars_fgvc.learner import cars_learner, HEADS
+from cars_fgvc.data import AUGS
 
 p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 p.add_argument('data'); p.add_argument('name')
 p.add_argument('--arch', default='tf_efficientnet_lite0'); p.add_argument('--lr-mult', type=float, default=10)
 p.add_argument('--head-init', choices=['calm', 'zero', 'fastai', 'torch'], default='calm'); p.add_argument('--lin-ftrs', choices=['512', 'none'], default='512')
-p.add_argument('--head', choices=['linear', 'fastai'], default='linear')
+p.add_argument('--head', choices=list(HEADS), default='linear')
 p.add_argument('--method', choices=['squish', 'crop'], default='squish'); p.add_argument('--epochs', default='1,2')
 p.add_argument('--size', type=int, default=96); p.add_argument('--bs', type=int, default=32); p.add_argument('--lr', type=float, default=2e-3)
 p.add_argument('--loss', choices=['ls', 'ce', 'focal'], default='ls')
-p.add_argument('--aug', choices=['fastai', 'light'], default='fastai', help="light: no warp, zoom or lighting changes, only random crop, flip, rotation")
+p.add_argument('--aug', choices=list(AUGS), default='fastai', help="light: no warp, zoom or lighting changes, only random crop, flip, rotation")
 p.add_argument('--num-workers', type=int, default=2); p.add_argument('--out', default='runs/ablation')
 a = p.parse_args()
 

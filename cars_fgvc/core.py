@@ -13,7 +13,7 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['assets', 'BOX', 'BOX_COLS', 'MULTI_WORD_MAKES', 'BODIES', 'CABS', 'data_dir', 'cache_dir', 'CarsError', 'cli_errors',
-           'pbar', 'file_hash', 'save_json', 'load_json', 'CarName', 'parse_class_name']
+           'check_choice', 'pbar', 'file_hash', 'save_json', 'load_json', 'CarName', 'parse_class_name']
 
 # %% ../nbs/00_core.ipynb #623aedf7
 def data_dir(path=None # an explicit directory, which wins over the environment
@@ -41,6 +41,12 @@ def cli_errors():
     "Turn a `CarsError` raised inside the block into a clean exit with its message"
     try: yield
     except CarsError as e: sys.exit(f'error: {e}')
+
+# %% ../nbs/00_core.ipynb #6ad3af60
+def check_choice(name, choices, what:str):
+    "`name` if it is one of `choices`; else a `CarsError` naming `what` and listing the choices"
+    if name not in choices: raise CarsError(f'unknown {what} {name!r}.', fix=f'use one of {", ".join(choices)}')
+    return name
 
 # %% ../nbs/00_core.ipynb #db529d59
 def pbar(it, comment='', total=None, leave=False):

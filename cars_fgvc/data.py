@@ -49,14 +49,13 @@ class CarsImage:
             warnings.warn(f'{r.path}: cannot be loaded ({e}); using a gray image. Run cars_fgvc_info on the dataset to list bad files.')
             return PILImage.create(np.full((64, 64, 3), 128, dtype=np.uint8))
 
-# %% ../nbs/01f_data.ipynb #d4f8b900
+# %% ../nbs/01f_data.ipynb #e597d89a
 AUGS = {'fastai': {}, 'light': dict(max_zoom=1., max_lighting=0., max_warp=0.)}
 
 def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stats, crop=True, margin=0.1,
                    grayscale=False, min_scale=0.35, method=ResizeMethod.Squish, aug='fastai', **aug_kw)->DataBlock:
     "The fastai `DataBlock` for table rows: presize on the CPU, augment (`AUGS[aug]`, then `aug_kw`) and normalise on the batch"
-    if aug not in AUGS: raise CarsError(f'unknown augmentation {aug!r}.', fix=f'use one of {", ".join(AUGS)}')
-    aug_kw = {**AUGS[aug], **aug_kw}
+    aug_kw = {**AUGS[check_choice(aug, AUGS, 'augmentation')], **aug_kw}
     return DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(vocab))),
                      get_x=CarsImage(crop, margin, grayscale), get_y=ColReader('class_name'),
                      splitter=IndexSplitter(valid_idx),

@@ -124,7 +124,7 @@ def timm_splitter(n_body=2):
         return L([p for i in part for p in layers[i]] for part in parts) + L([list(head.parameters())])
     return _split
 
-# %% ../nbs/02_learner.ipynb #e7120aa7
+# %% ../nbs/02_learner.ipynb #9ad4cd62
 def top5(inp, targ):
     "Top-5 accuracy"
     return top_k_accuracy(inp, targ, k=5)
@@ -133,8 +133,7 @@ def cars_loss(loss='ls', ls_eps=0.1, gamma=2.0):
     "Loss function by name: 'ls' (label smoothing, `ls_eps`), 'focal' (`gamma`) or 'ce'"
     losses = {'ls': lambda: LabelSmoothingCrossEntropyFlat(eps=ls_eps), 'focal': lambda: FocalLossFlat(gamma=gamma),
               'ce': lambda: CrossEntropyLossFlat()}
-    if loss not in losses: raise CarsError(f'unknown loss {loss!r}.', fix=f'use one of {", ".join(losses)}')
-    return losses[loss]()
+    return losses[check_choice(loss, losses, 'loss')]()
 
 # %% ../nbs/02_learner.ipynb #6f2db357
 class MultiTensorAdam(Optimizer):
@@ -162,7 +161,7 @@ class MultiTensorAdam(Optimizer):
             torch._foreach_add_(denom, h['eps'])
             torch._foreach_addcdiv_(ps, avg, denom, [-h['lr']/(1 - h['mom']**s['step']) for s in sts])
 
-# %% ../nbs/02_learner.ipynb #e90d1a78
+# %% ../nbs/02_learner.ipynb #048474fb
 def _norm_stats(dls):
     n = first(dls.after_batch.fs.filter(risinstance(Normalize)))
     return None if n is None else (tuple(n.mean.flatten().tolist()), tuple(n.std.flatten().tolist()))
@@ -190,7 +189,7 @@ def cars_learner(dls,             # from `cars_dls`
     "fastai `Learner` for timm `arch` on `dls`: offline-capable pretrained body, frozen if pretrained, ≥3 parameter groups"
     if not timm.is_model(arch):
         raise CarsError(f'{arch!r} is not a timm model.', fix=f"pick one of timm.list_models(), e.g. {', '.join(timm.list_models(f'*{arch[:6]}*')[:5]) or 'resnet50'}")
-    if head not in HEADS: raise CarsError(f'unknown head {head!r}.', fix=f'use one of {", ".join(HEADS)}')
+    check_choice(head, HEADS, 'head')
     sd,source = body_weights(arch, weights) if (pretrained or weights) else (None, 'random')
     learn = vision_learner(dls, arch, pretrained=False, normalize=False, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func,
                            splitter=timm_splitter(n_body), metrics=[accuracy, top5], **{**HEADS[head], **kwargs})

@@ -86,10 +86,10 @@ def run_environment()->dict:
     return dict(python=platform.python_version(), torch=torch.__version__, fastai=fastai.__version__, timm=timm.__version__,
                 cars_fgvc=cars_fgvc.__version__, git_commit=commit, device=dev)
 
-# %% ../nbs/03_train.ipynb #a6f2dd44
+# %% ../nbs/03_train.ipynb #811ceef9
 def set_precision(learn, precision='auto', channels_last=True)->str:
     "Mixed precision and channels-last on CUDA per `precision` ('auto', 'fp16', 'bf16', 'fp32'); fp32 on CPU"
-    if precision not in ('auto', 'fp16', 'bf16', 'fp32'): raise CarsError(f'unknown precision {precision!r}.', fix='use auto, fp16, bf16 or fp32')
+    check_choice(precision, ('auto', 'fp16', 'bf16', 'fp32'), 'precision')
     if not torch.cuda.is_available(): return 'fp32'
     p = 'fp16' if precision == 'auto' else precision
     if channels_last: learn.to_channelslast(use_amp=p != 'fp32', amp_mode=AMPMode.BF16 if p == 'bf16' else AMPMode.FP16)
@@ -162,7 +162,7 @@ def _results(run, learn, table, state, crop, tta, n_train, n_valid):
                n_train=n_train, n_valid=n_valid, n_test=int((table.df.split == 'test').sum()), n_classes=table.n_classes)
     return res
 
-# %% ../nbs/03_train.ipynb #472ec1cf
+# %% ../nbs/03_train.ipynb #28dd57cd
 def train_cars(data,                        # dataset folder (any layout `read_cars` knows)
                arch='tf_efficientnet_lite0',# timm model name
                out='runs/run',              # run folder (created; must not hold another run unless `resume`)
@@ -191,7 +191,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'report', 'cbs')}
     if resume:
         if not (run/'config.json').exists(): raise CarsError('there is no run to resume here.', run, 'start it without --resume')
-        recipe = load_json(run/'config.json')['recipe']
+        recipe = {'head': 'fastai', 'aug': 'fastai', **load_json(run/'config.json')['recipe']}   # runs from before these options
         state = load_json(run/'state.json') if (run/'state.json').exists() else {}
         if state.get('phase') == 'done': return load_json(run/'results.json')
     elif (run/'config.json').exists() and not overfit:
@@ -202,11 +202,11 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     set_seed(r.seed)
     table = read_cars(r.data)
     mk = lambda vp: lambda size, bs: cars_dls(table, r.arch, size, bs, vp, r.seed, crop=r.crop, cache=r.cache, num_workers=r.num_workers,
-                                              aug=r.get('aug', 'fastai'))
+                                              aug=r.aug)
     dls = mk(r.valid_pct)(r.sizes[0], r.bs)
     check_no_test(dls, table)
     n_train,n_valid = len(dls.train_ds),len(dls.valid_ds)
-    new_learner = lambda dls: cars_learner(dls, r.arch, r.pretrained, r.weights, r.loss, r.ls_eps, head=r.get('head', 'fastai'), path=run, wd=r.wd)
+    new_learner = lambda dls: cars_learner(dls, r.arch, r.pretrained, r.weights, r.loss, r.ls_eps, head=r.head, path=run, wd=r.wd)
     learn = new_learner(dls)
     l0,ln_c = initial_loss(learn)
     print(f'initial loss {l0:.3f}; ln({dls.c} classes) = {ln_c:.3f}' + ('' if 0.5*ln_c < l0 < 1.5*ln_c else '  <- far from ln(classes): check labels and normalisation'))
