@@ -28,7 +28,9 @@ def check_image(fn, full=False)->dict:
     try:
         with Image.open(fn) as im:
             res.update(width=im.width, height=im.height, mode=im.mode)
-            if im.format == 'JPEG' and not _jpeg_complete(fn): return {**res, 'problem': 'JPEG is truncated (no end-of-image marker)'}
+            if im.format == 'JPEG' and not _jpeg_complete(fn):   # truncated, or more data after the image: decoding tells
+                try: im.load()
+                except (OSError, SyntaxError, ValueError): return {**res, 'problem': 'JPEG is truncated (no end-of-image marker)'}
             if full: im.load()
     except UnidentifiedImageError: return {**res, 'problem': 'not an image file'}
     except (OSError, SyntaxError, ValueError) as e: return {**res, 'problem': f'image cannot be decoded ({e})'}

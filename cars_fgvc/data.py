@@ -46,8 +46,8 @@ class CarsImage:
             if isinstance(cached, str): return PILImage(load_image(cached, grayscale=self.grayscale))
             return PILImage(load_image(r.path, box, self.margin, self.grayscale))
         except Exception as e:
-            warnings.warn(f'{r.path}: cannot be loaded ({e}); using a gray image. Run cars_fgvc_info on the dataset to list bad files.')
-            return PILImage.create(np.full((64, 64, 3), 128, dtype=np.uint8))
+            raise CarsError(f'cannot be loaded ({type(e).__name__}: {e}).', r.path,
+                            'restore the file; `cars_fgvc_info --full DATA` lists every bad file, and a new or resumed run leaves them out') from None
 
 # %% ../nbs/01f_data.ipynb #e597d89a
 AUGS = {'fastai': {}, 'light': dict(max_zoom=1., max_lighting=0., max_warp=0.)}
@@ -69,6 +69,7 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
              bs=64,              # batch size
              valid_pct=0.2,      # share of each class held out for validation
              seed=42,            # split seed
+             valid_files=None,   # paths to hold out for validation instead of drawing `valid_pct` with `seed` (a run's `valid.csv`)
              crop=False,         # crop to the bounding boxes (with `margin`); then also crop the test set
              margin=0.1,         # box margin
              balanced=False,     # oversample rare classes so batches are class-balanced
@@ -83,7 +84,8 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
     df = table.train.reset_index(drop=True)
     assert (df.split == 'train').all()
     if cache: df = df.assign(cached=build_cache(df, cache, crop, margin, cache_dir))
-    trn,val = split_train_valid(df, valid_pct, seed)
+    if valid_files is None: trn,val = split_train_valid(df, valid_pct, seed)
+    else: held = df.path.isin(set(map(str, valid_files))); trn,val = np.flatnonzero(~held),np.flatnonzero(held)
     dblock = cars_datablock(table.vocab, val, size, presize, model_stats(arch), crop, margin, grayscale, **kwargs)
     kw = dict(bs=bs, **({} if num_workers is None else dict(num_workers=num_workers)))
     if balanced:

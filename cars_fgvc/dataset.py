@@ -202,6 +202,8 @@ def read_cars(path,              # the dataset folder (or a folder above it)
         df = df.join(chk[['width', 'height', 'mode']], on='path')
         problems += [dict(file=p, problem=r, skip=True) for p,r in chk.problem.dropna().items()]
         problems += _box_problems(df)
+    split = dict(zip(df.path, df.split))
+    for p in problems: p.setdefault('split', split.get(p['file']))   # which split a bad file would have been in
     skip = {p['file'] for p in problems if p.get('skip')}
     if skip and on_bad == 'stop':
         raise CarsError(f'{len(skip)} unusable images:\n' + '\n'.join(f"  {p['file']}: {p['problem']}" for p in problems if p.get('skip')),
