@@ -66,7 +66,11 @@ def file_hash(fn, algo='sha256', show_progress=False):
     return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #63b3af88
-def save_json(fn, d): Path(fn).write_text(json.dumps(d, indent=2, default=str))
+def save_json(fn, d):
+    "Write `d` to `fn` as indented JSON, atomically"
+    tmp = Path(fn).with_name(f'.{Path(fn).name}.{os.getpid()}.tmp')
+    tmp.write_text(json.dumps(d, indent=2, default=str))
+    os.replace(tmp, fn)
 def load_json(fn): return json.loads(Path(fn).read_text())
 
 # %% ../nbs/00_core.ipynb #2b9d8941
