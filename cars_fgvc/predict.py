@@ -21,7 +21,7 @@ __all__ = ['load_model', 'model_crop', 'image_table', 'class_probs', 'predict', 
 
 # %% ../nbs/04_predict.ipynb #4a2e250c
 def load_model(model, cpu:bool|None=None)->Learner:
-    "The learner exported by a run: a run folder (its `export.pkl`) or the `.pkl` file itself"
+    "The learner exported by a run (a run folder or its `.pkl` file), its DataLoaders on the device of its model (GPU unless `cpu`)"
     p = Path(model).expanduser()
     fn = p/'export.pkl' if p.is_dir() else p
     if not fn.is_file():
@@ -30,6 +30,7 @@ def load_model(model, cpu:bool|None=None)->Learner:
     try: learn = load_learner(fn, cpu=not torch.cuda.is_available() if cpu is None else cpu)
     except Exception as e:
         raise CarsError(f'cannot load the model ({type(e).__name__}: {e})', fn, 'pass a learner saved by cars_fgvc_train (learn.export)')
+    learn.dls.to(one_param(learn.model).device)   # the export keeps the device it was made on; batches go where the model is
     learn.run_dir = fn.parent if (fn.parent/'config.json').exists() else None
     return learn
 
@@ -104,11 +105,12 @@ def predict(learn,           # from `load_model`
     return out
 
 # %% ../nbs/04_predict.ipynb #7677e4bc
-def split_rows(table:CarsTable, split='test', valid_pct=0.2, seed=42)->pd.DataFrame:
-    "The rows of `split` ('test', 'train', or 'valid' = the run's held-out share of train), in annotation order"
+def split_rows(table:CarsTable, split='test', valid_pct=0.2, seed=42, valid_files=None)->pd.DataFrame:
+    "The rows of `split` ('test', 'train', or 'valid': `valid_files`, a run's `valid.csv`, else drawn with `valid_pct`/`seed`), in annotation order"
     if split == 'test': return table.df[table.df.split == 'test'].reset_index(drop=True)
     df = table.train.reset_index(drop=True)
     if split == 'train': return df
+    if split == 'valid' and valid_files is not None: return df[df.path.isin(set(map(str, valid_files)))].reset_index(drop=True)
     if split == 'valid': return df.loc[split_train_valid(df, valid_pct, seed)[1]].reset_index(drop=True)
     raise CarsError(f'unknown split {split!r}', fix='use test, train or valid')
 
@@ -117,9 +119,9 @@ def write_submission(learn, table:CarsTable, fn, tta=False, bs=64)->Path:
     if table.layout != 'devkit': raise CarsError(f'a submission follows cars_test_annos.mat, but this dataset has the {table.layout} layout', table.root)
     if set(learn.dls.vocab) != set(table.vocab):
         raise CarsError("the model's classes are not this dataset's classes (cars_meta.mat)", table.root, 'use a model trained on this dataset')
-    skipped = [p for p in table.problems if p.get('skip')]
+    skipped = [p for p in table.problems if p.get('skip') and p.get('split') == 'test']
     if skipped:
-        raise CarsError(f'{len(skipped)} images could not be used, and the submission needs a line for every test image:\n'
+        raise CarsError(f'{len(skipped)} test images could not be used, and the submission needs a line for every test image:\n'
                         + '\n'.join(f"  {p['file']}: {p['problem']}" for p in skipped[:10]), table.root, 'restore those files (make data verifies the archives)')
     rows = split_rows(table, 'test')
     devkit_id = {n: i + 1 for i,n in enumerate(table.vocab)}
@@ -148,7 +150,9 @@ def labelled_rows(learn, table:CarsTable, split='test')->tuple:
     if split == 'valid':
         if cfg is None: raise CarsError('the valid split is defined by the run; this model has no run folder', fix='pass the run folder as the model')
         if cfg['refit']: raise CarsError('this run was refit on train+valid, so its valid split is not held out', learn.run_dir, 'score the test split')
-    rows = test_rows(table) if split == 'test' else split_rows(table, split, *((cfg['valid_pct'], cfg['seed']) if cfg else ()))
+    vf = learn.run_dir/'valid.csv' if cfg else None
+    rows = test_rows(table) if split == 'test' else split_rows(table, split, *((cfg['valid_pct'], cfg['seed']) if cfg else ()),
+                                                               valid_files=pd.read_csv(vf).path if vf and vf.exists() else None)
     if not len(rows): raise CarsError(f'the {split} split has no images', table.root)
     vocab = list(learn.dls.vocab)
     unknown = sorted(set(rows.class_name) - set(vocab))

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_train.ipynb #f4809615
 from __future__ import annotations
-import json, math, platform, subprocess, sys, time, warnings
+import json, math, os, platform, re, subprocess, sys, time, warnings
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
 from fastcore.script import call_parse
@@ -14,8 +14,9 @@ from .data import cars_dls, cars_test_dl
 from .learner import cars_learner, top5, initial_loss, overfit_batch
 
 # %% auto #0
-__all__ = ['scaled_bs', 'stage_plan', 'NonFiniteLoss', 'RunLog', 'run_environment', 'set_precision', 'find_lr', 'check_no_test',
-           'fit_stages', 'score_test', 'plot_run', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
+__all__ = ['TEST_FIELDS', 'scaled_bs', 'stage_plan', 'save_checkpoint', 'random_state', 'set_random', 'NonFiniteLoss', 'RunLog',
+           'run_environment', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages', 'score_test', 'plot_run',
+           'open_run', 'check_data', 'finish_run', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def scaled_bs(bs:int, size0:int, size:int)->int:
@@ -35,11 +36,34 @@ def stage_plan(sizes=(224, 299), # image sizes: the first for frozen and unfroze
     plan += [dict(name=f'size {s}', size=s, bs=scaled_bs(bs, sizes[0], s), epochs=r, frozen=False, lr_max=half) for s in sizes[1:]]
     return [o for o in plan if o['epochs'] > 0]
 
+# %% ../nbs/03_train.ipynb #6218f9c1
+def save_checkpoint(learn, name:str)->str:
+    "Save weights and optimiser (`models/name.pth`) and the random state (`models/name.rng`) of `learn`; returns `name`"
+    learn.save(name, with_opt=True)
+    torch.save(dict(random=get_random_states(), dl=learn.dls.train.rng.getstate()), learn.path/learn.model_dir/f'{name}.rng')
+    return name
+
+def random_state(learn, name:str)->dict|None:
+    "The random state saved with checkpoint `name` (None for a checkpoint without one)"
+    fn = learn.path/learn.model_dir/f'{name}.rng'
+    return torch.load(fn, weights_only=False) if fn.exists() else None
+
+def set_random(rs:dict|None, dl=None):
+    "Restore random state `rs`, and the shuffling of training loader `dl` when continuing the stage it was saved in"
+    if rs is None: return
+    set_random_states(**rs['random'])
+    if dl is not None: dl.rng.setstate(rs['dl'])
+
 # %% ../nbs/03_train.ipynb #b82e6ada
 class NonFiniteLoss(CarsError): pass
 
+def _tidy(models:Path, keep:set):
+    "Remove the run's checkpoints in `models` other than those named in `keep`"
+    for f in models.glob('*'):
+        if re.fullmatch(r'(ckpt|best)-\d+\.(pth|rng)', f.name) and f.name.split('.')[0] not in keep: f.unlink()
+
 class RunLog(Callback):
-    "Log each epoch to `run/log.csv`, checkpoint `last` (and `best` on valid accuracy), record the schedule position"
+    "Log each epoch to `run/log.csv`, checkpoint it (and the best on valid accuracy), then commit the schedule position to `state.json`"
     order = 65
     def __init__(self, run_dir:Path, state:dict): store_attr()
     def start(self, phase, stage_idx, stage, start_epoch=0): self.phase,self.stage_idx,self.stage,self.start_epoch = phase,stage_idx,stage,start_epoch
@@ -51,8 +75,9 @@ class RunLog(Callback):
         return time.perf_counter()
     def after_loss(self):
         if self.training and not torch.isfinite(self.loss).all():
+            ck = self.state.get('checkpoint')
             raise NonFiniteLoss(f'the loss became {self.loss.item()} in {self.phase} stage "{self.stage["name"]}", epoch {self.epoch}, batch {self.iter}. '
-                                f'The last good checkpoint is {self.run_dir/"models/last.pth"} ({self._where()}).',
+                                + (f'The last good checkpoint is {self.run_dir/"models"/ck}.pth ({self._where()}).' if ck else 'No epoch had finished.'),
                                 fix='lower --lr; with fp16 try --precision bf16; then continue with --resume')
     def _where(self): return f"phase {self.state['phase']}, stage {self.state['stage']}, {self.state['epoch']} epochs done"
     def after_batch(self):
@@ -68,13 +93,15 @@ class RunLog(Callback):
                    train_seconds=round(self.train_s, 3), images=self.n_img, images_per_second=round(self.n_img/max(self.train_s, 1e-9), 1))
         fn = self.run_dir/'log.csv'
         pd.DataFrame([row]).to_csv(fn, mode='a', header=not fn.exists(), index=False)
-        self.learn.save('last', with_opt=True)
+        n = self.state.get('n', 0) + 1            # epochs done in the run, = rows of log.csv once committed
+        new = dict(phase=self.phase, stage=self.stage_idx, epoch=self.epoch + 1, n=n, checkpoint=save_checkpoint(self.learn, f'ckpt-{n}'))
         acc = row.get('accuracy')
         if self.phase == 'fit' and acc is not None and acc > self.state.get('best', {}).get('accuracy', -1):
-            self.learn.save('best', with_opt=False)
-            self.state['best'] = dict(accuracy=float(acc), top5=float(row['top5']), stage=self.stage['name'], epoch=self.epoch)
-        self.state.update(phase=self.phase, stage=self.stage_idx, epoch=self.epoch + 1)
-        save_json(self.run_dir/'state.json', self.state)
+            self.learn.save(f'best-{n}', with_opt=False)
+            new['best'] = dict(accuracy=float(acc), top5=float(row['top5']), stage=self.stage['name'], epoch=self.epoch, checkpoint=f'best-{n}')
+        self.state.update(new)
+        save_json(self.run_dir/'state.json', self.state)   # the commit: killed before it, the run resumes from the epoch before
+        _tidy(self.run_dir/'models', {self.state['checkpoint'], self.state.get('best', {}).get('checkpoint')})
 
 # %% ../nbs/03_train.ipynb #1e8b857f
 def run_environment()->dict:
@@ -111,22 +138,35 @@ def check_no_test(dls, table:CarsTable):
         raise CarsError(f'{len(leak)} test images are in the training data (e.g. {first(leak)}).', table.root, 'keep the test images out of the training folders')
 
 def fit_stages(learn, make_dls, plan:list, phase:str, log:RunLog, state:dict):
-    "Run `plan`'s stages as `phase` ('fit' or 'refit'), continuing from `state` when it points into this phase"
-    here,loaded = state.get('phase') == phase,False
-    for i,st in enumerate(plan):
-        start = state['epoch'] if here and i == state['stage'] else 0
-        if here and (i < state['stage'] or start >= st['epochs']): continue
+    "Run `plan`'s stages as `phase` ('fit' or 'refit'), continuing from `state`'s checkpoint when it points into this phase"
+    here = state.get('phase') == phase
+    k,start = (state['stage'],state['epoch']) if here else (0,0)
+    if here and start >= plan[k]['epochs'] and k + 1 < len(plan): k,start = k + 1,0   # the checkpoint closed a stage
+    if here:
+        ck = state.get('checkpoint', 'last')   # runs from before named checkpoints saved `last`
+        rs = random_state(learn, ck)
+        print(f'continuing {phase} from checkpoint {ck} ({state["epoch"]} epochs of stage {state["stage"]} done)')
+    for i,st in enumerate(plan[k:], k):
+        s = start if i == k else 0
+        if here and i == k and not s: set_random(rs)   # a stage not begun: its loaders are drawn as in an uninterrupted run
         learn.dls = make_dls(st['size'], st['bs'])
+        if here and i == k and not s: learn.load(ck, with_opt=True)   # before (un)freezing, which clears the optimiser state at every stage start
         learn.freeze() if st['frozen'] else learn.unfreeze()
-        if here and not loaded: learn.load('last', with_opt=True); loaded = True
-        log.start(phase, i, st, start)
+        if here and i == k and s:                      # a stage begun: its optimiser state, and where its shuffling had got to
+            learn.load(ck, with_opt=True); set_random(rs, learn.dls.train)
+        if s >= st['epochs']: return                   # the phase had ended: its last weights are loaded
+        log.start(phase, i, st, s)
         lr = slice(*st['lr_max']) if isinstance(st['lr_max'], list) else st['lr_max']
-        try: learn.fit_one_cycle(st['epochs'], lr, start_epoch=start)
+        try: learn.fit_one_cycle(st['epochs'], lr, start_epoch=s)
         except NonFiniteLoss as e: raise NonFiniteLoss(e.problem, e.file, e.fix) from None   # without fastai's callback prefix
 
 # %% ../nbs/03_train.ipynb #bd6de2d5
+TEST_FIELDS = ('test_top1', 'test_top5', 'test_top1_tta', 'test_top5_tta')
+
 def score_test(learn, table:CarsTable, crop=False, tta=True)->dict:
-    "Top-1/top-5 on the test set of `table`, with and without TTA"
+    "Top-1/top-5 on the test set of `table`, with and without TTA (null, with a note, if it has no labels)"
+    if not table.test_labels:
+        return {**dict.fromkeys(TEST_FIELDS[:2 + 2*tta]), 'test_note': f'not scored: {table.root} has no test labels (cars_test_annos_withlabels.mat)'}
     dl = cars_test_dl(learn.dls, table, crop=crop)
     preds,targs = learn.get_preds(dl=dl)
     res = dict(test_top1=accuracy(preds, targs).item(), test_top5=top5(preds, targs).item())
@@ -147,22 +187,76 @@ def plot_run(run):
     for a,t in zip(axs, ['loss', 'accuracy']): a.set_xlabel('epoch (all stages)'); a.set_title(t); a.legend()
     fig.savefig(Path(run)/'loss.png', dpi=90, bbox_inches='tight'); plt.close(fig)
 
-def _export(learn, fn):
+def _export(learn, fn='export.pkl'):
+    "`learn.export` in fp32, contiguous, written whole or not at all"
     learn.remove_cbs(learn.cbs.filter(risinstance((MixedPrecision, ChannelsLast))))
     learn.model.float().to(memory_format=torch.contiguous_format)
-    learn.export(fn)
+    learn.export(f'{fn}.tmp')
+    os.replace(learn.path/f'{fn}.tmp', learn.path/fn)
 
-def _results(run, learn, table, state, crop, tta, n_train, n_valid):
-    log = pd.read_csv(run/'log.csv')
-    last = log[log.phase == 'fit'].iloc[-1]
-    res = dict(valid_top1=state.get('best', {}).get('accuracy'), valid_top5=state.get('best', {}).get('top5'), best_epoch=state.get('best'),
-               valid_top1_last=float(last.accuracy), valid_top5_last=float(last.top5),
-               **score_test(learn, table, crop, tta), train_seconds=round(float(log.train_seconds.sum()), 1),
-               train_images_per_second=round(float(log.images.sum()/log.train_seconds.sum()), 1),
-               n_train=n_train, n_valid=n_valid, n_test=int((table.df.split == 'test').sum()), n_classes=table.n_classes)
-    return res
+# %% ../nbs/03_train.ipynb #8cd0439f
+def open_run(run:Path, recipe:dict, resume=False, overfit=False)->tuple:
+    "(recipe, state) for a new run in `run`, or the saved ones of the run there when resuming"
+    if not resume:
+        if (run/'config.json').exists() and not overfit:
+            raise CarsError('this folder already holds a run.', run, 'continue it with --resume, or choose another --out')
+        return recipe,{}
+    if not (run/'config.json').exists(): raise CarsError('there is no run to resume here.', run, 'start it without --resume')
+    recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', **load_json(run/'config.json')['recipe']}   # runs from before these options
+    state = load_json(run/'state.json') if (run/'state.json').exists() else {}
+    log = run/'log.csv'
+    if log.exists() and state.get('phase') != 'done' and ('n' in state or 'phase' not in state):   # rows past the last commit
+        n = state.get('n', 0)
+        if n: pd.read_csv(log).head(n).to_csv(log, index=False)
+        else: log.unlink()
+    return recipe,state
+
+def check_data(data, on_bad='skip')->CarsTable:
+    "Read dataset `data` and decode every image: bad files are left out (or stop the run, `on_bad='stop'`); say if the test set cannot be scored"
+    table = read_cars(data, check='full', on_bad=on_bad)
+    bad = [p for p in table.problems if p.get('skip')]
+    if bad:
+        n = pd.Series([p.get('split') for p in bad]).value_counts()
+        print(f"{len(bad)} files cannot be used and are left out ({n.get('train', 0)} train, {n.get('test', 0)} test); see skipped.csv in the run folder", file=sys.stderr)
+    if not table.test_labels:
+        print(f'{table.root} has no test labels (cars_test_annos_withlabels.mat): the run trains, selects, refits and exports, '
+              'and its test scores stay null. Fix: cars_fgvc_download --parts test_labels', file=sys.stderr)
+    return table
+
+def _skipped(table:CarsTable)->pd.DataFrame:
+    return pd.DataFrame([p for p in table.problems if p.get('skip')], columns=['file', 'split', 'problem', 'skip']).drop(columns='skip')
 
 # %% ../nbs/03_train.ipynb #28dd57cd
+def _loaders(table, r, valid_files=None, refit=False):
+    "A function (size, bs) -> DataLoaders of recipe `r`: validation on `valid_files` (or drawn), none for the refit"
+    return lambda size, bs: cars_dls(table, r.arch, size, bs, 0 if refit else r.valid_pct, r.seed, None if refit else valid_files,
+                                     crop=r.crop, cache=r.cache, num_workers=r.num_workers, aug=r.aug)
+
+def _results(run, learn, table, state, r, n_train, n_valid)->dict:
+    log = pd.read_csv(run/'log.csv')
+    last = log[log.phase == 'fit'].iloc[-1]
+    skipped = _skipped(table)
+    return dict(valid_top1=state.get('best', {}).get('accuracy'), valid_top5=state.get('best', {}).get('top5'), best_epoch=state.get('best'),
+                valid_top1_last=float(last.accuracy), valid_top5_last=float(last.top5),
+                **score_test(learn, table, r.crop, r.tta), train_seconds=round(float(log.train_seconds.sum()), 1),
+                train_images_per_second=round(float(log.images.sum()/log.train_seconds.sum()), 1),
+                n_train=n_train, n_valid=n_valid, n_test=int((table.df.split == 'test').sum()), n_test_skipped=int((skipped.split == 'test').sum()),
+                n_train_skipped=int((skipped.split == 'train').sum()), n_classes=table.n_classes, refit=r.refit)
+
+def finish_run(run, learn, table, state, r, n_train, n_valid, report=True)->dict:
+    "Curves, the one test scoring, export, `results.json` and the report; marks the run done"
+    plot_run(run)
+    res = _results(run, learn, table, state, r, n_train, n_valid)
+    res['precision'] = state.get('precision')
+    _export(learn)
+    save_json(run/'results.json', res)
+    state['phase'] = 'done'; save_json(run/'state.json', state)
+    if report:
+        from cars_fgvc.interpret import write_report
+        try: print(f'report: {write_report(run, table)}')
+        except Exception as e: warnings.warn(f'the run is done, but its report failed ({type(e).__name__}: {e}); retry with cars_fgvc_report {run}')
+    return res
+
 def train_cars(data,                        # dataset folder (any layout `read_cars` knows)
                arch='tf_efficientnet_lite0',# timm model name
                out='runs/run',              # run folder (created; must not hold another run unless `resume`)
@@ -181,29 +275,24 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                refit=True,                  # retrain on train+valid with the same schedule before testing
                tta=True,                    # also score the test set with test-time augmentation
                crop=False, cache=None,      # train on box crops; pre-resized image cache (shorter side)
+               on_bad='skip',               # files that cannot be read: 'skip' (listed in skipped.csv) or 'stop'
                precision='auto',            # 'auto' (fp16 on CUDA), 'fp16', 'bf16', 'fp32'
                num_workers=None,            # loader processes
-               resume=False,                # continue the run in `out` from its last epoch
+               resume=False,                # continue the run in `out` from its last committed epoch
                overfit=False,               # only check that one batch can be learned, then stop
                report=True,                 # write report.html (`cars_fgvc_report`) at the end
                cbs=None)->dict:             # extra fastai callbacks (both phases)
     "The full recipe into run folder `out`; returns `results.json`'s contents"
     run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'report', 'cbs')}
-    if resume:
-        if not (run/'config.json').exists(): raise CarsError('there is no run to resume here.', run, 'start it without --resume')
-        recipe = {'head': 'fastai', 'aug': 'fastai', **load_json(run/'config.json')['recipe']}   # runs from before these options
-        state = load_json(run/'state.json') if (run/'state.json').exists() else {}
-        if state.get('phase') == 'done': return load_json(run/'results.json')
-    elif (run/'config.json').exists() and not overfit:
-        raise CarsError('this folder already holds a run.', run, 'continue it with --resume, or choose another --out')
-    else: state = {}
+    recipe,state = open_run(run, recipe, resume, overfit)
+    if state.get('phase') == 'done': return load_json(run/'results.json')
     r = AttrDict(recipe)
     r.data,r.weights = str(r.data),(str(r.weights) if r.weights else None)
     set_seed(r.seed)
-    table = read_cars(r.data)
-    mk = lambda vp: lambda size, bs: cars_dls(table, r.arch, size, bs, vp, r.seed, crop=r.crop, cache=r.cache, num_workers=r.num_workers,
-                                              aug=r.aug)
-    dls = mk(r.valid_pct)(r.sizes[0], r.bs)
+    table = check_data(r.data, r.on_bad)
+    valid_files = pd.read_csv(run/'valid.csv').path.tolist() if resume and (run/'valid.csv').exists() else None
+    mk = _loaders(table, r, valid_files)
+    dls = mk(r.sizes[0], r.bs)
     check_no_test(dls, table)
     n_train,n_valid = len(dls.train_ds),len(dls.valid_ds)
     new_learner = lambda dls: cars_learner(dls, r.arch, r.pretrained, r.weights, r.loss, r.ls_eps, head=r.head, path=run, wd=r.wd)
@@ -217,7 +306,9 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     if not resume:
         run.mkdir(parents=True, exist_ok=True)
         save_json(run/'config.json', dict(recipe=recipe, environment=run_environment(), weights_source=learn.weights_source))
-    prec = set_precision(learn, r.precision)
+        dls.valid_ds.items[['path']].to_csv(run/'valid.csv', index=False)
+    _skipped(table).to_csv(run/'skipped.csv', index=False)
+    state['precision'] = set_precision(learn, r.precision)
     if 'lr' not in state:
         state['lr'] = r.lr or find_lr(learn, run/'lr_find.png')
         print(f"learning rate {state['lr']:.2e}" + ('' if r.lr else ' (LR finder valley)'))
@@ -225,26 +316,16 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     plan = stage_plan(r.sizes, r.epochs, r.bs, state['lr'], r.lr_mult, learn.pretrained)
     log = RunLog(run, state)
     learn.add_cbs([log, *L(cbs)])
-    if state.get('phase') in (None, 'fit'): fit_stages(learn, mk(r.valid_pct), plan, 'fit', log, state)
+    if state.get('phase') in (None, 'fit'): fit_stages(learn, mk, plan, 'fit', log, state)
     if r.refit:
         set_seed(r.seed)
-        learn = new_learner(mk(0)(r.sizes[0], r.bs))
+        learn = new_learner(_loaders(table, r, refit=True)(r.sizes[0], r.bs))
         set_precision(learn, r.precision)
         learn.add_cbs([log, *L(cbs)])
-        fit_stages(learn, mk(0), plan, 'refit', log, state)
-    else: learn.load('best')
+        fit_stages(learn, _loaders(table, r, refit=True), plan, 'refit', log, state)
+    else: learn.load(state['best'].get('checkpoint', 'best'))
     learn.remove_cbs([log, *L(cbs)])
-    plot_run(run)
-    res = _results(run, learn, table, state, r.crop, r.tta, n_train, n_valid)
-    res.update(precision=prec, refit=r.refit)
-    _export(learn, 'export.pkl')
-    save_json(run/'results.json', res)
-    state['phase'] = 'done'; save_json(run/'state.json', state)
-    if report:
-        from cars_fgvc.interpret import write_report
-        try: print(f'report: {write_report(run, table)}')
-        except Exception as e: warnings.warn(f'the run is done, but its report failed ({type(e).__name__}: {e}); retry with cars_fgvc_report {run}')
-    return res
+    return finish_run(run, learn, table, state, r, n_train, n_valid, report)
 
 # %% ../nbs/03_train.ipynb #51657ff6
 def _ints(s): return tuple(int(o) for o in str(s).split(',') if o.strip())
@@ -271,6 +352,7 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     tta:bool=True,                  # also score with test-time augmentation
                     crop:bool=False,                # train and test on box crops
                     cache:int=None,                 # pre-resized image cache (shorter side), e.g. 320
+                    on_bad:str='skip',              # files that cannot be read: skip (listed in RUN/skipped.csv) or stop
                     precision:str='auto',           # auto, fp16, bf16 or fp32
                     num_workers:int=None,           # loader processes
                     resume:bool=False,              # continue the run in --out
@@ -279,7 +361,7 @@ def cars_fgvc_train(data:str,                       # dataset folder
     "Train a Stanford Cars classifier with the full recipe into a run folder"
     with cli_errors():
         res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, lr, lr_mult, wd, loss, ls_eps, head, aug,
-                         valid_pct, seed, refit, tta, crop, cache, precision, num_workers, resume, overfit_batch, report)
+                         valid_pct, seed, refit, tta, crop, cache, on_bad, precision, num_workers, resume, overfit_batch, report)
         print(json.dumps(res, indent=2, default=str))
 
 @call_parse
