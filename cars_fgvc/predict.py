@@ -90,7 +90,7 @@ def predict(learn,           # from `load_model`
         out.loc[ok, f'pred_{j+1}'] = [vocab[i] for i in pi[:, j].tolist()]
     for j in range(k):
         out[f'prob_{j+1}'] = np.nan
-        out.loc[ok, f'prob_{j+1}'] = pv[:, j].numpy().round(4)
+        out.loc[ok, f'prob_{j+1}'] = pv[:, j].double().numpy().round(4)   # rounded in float64, so the CSV shows 4 decimals
     if 'label' in rows:
         out['label'] = rows.label
         out['known'] = rows.label.isin(vocab)
