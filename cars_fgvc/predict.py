@@ -14,6 +14,7 @@ from .check import check_images
 from .dataset import read_cars, CarsTable
 from .data import CarsImage, split_train_valid, test_rows
 from .learner import top5
+from .train import read_valid
 
 # %% auto #0
 __all__ = ['load_model', 'model_crop', 'image_table', 'class_probs', 'predict', 'split_rows', 'write_submission', 'labelled_rows',
@@ -150,9 +151,8 @@ def labelled_rows(learn, table:CarsTable, split='test')->tuple:
     if split == 'valid':
         if cfg is None: raise CarsError('the valid split is defined by the run; this model has no run folder', fix='pass the run folder as the model')
         if cfg['refit']: raise CarsError('this run was refit on train+valid, so its valid split is not held out', learn.run_dir, 'score the test split')
-    vf = learn.run_dir/'valid.csv' if cfg else None
     rows = test_rows(table) if split == 'test' else split_rows(table, split, *((cfg['valid_pct'], cfg['seed']) if cfg else ()),
-                                                               valid_files=pd.read_csv(vf).path if vf and vf.exists() else None)
+                                                               valid_files=read_valid(learn.run_dir, table) if cfg else None)
     if not len(rows): raise CarsError(f'the {split} split has no images', table.root)
     vocab = list(learn.dls.vocab)
     unknown = sorted(set(rows.class_name) - set(vocab))

@@ -16,7 +16,8 @@ from .learner import cars_learner, top5, initial_loss, overfit_batch
 # %% auto #0
 __all__ = ['TEST_FIELDS', 'scaled_bs', 'stage_plan', 'save_checkpoint', 'random_state', 'set_random', 'NonFiniteLoss', 'RunLog',
            'run_environment', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages', 'score_test', 'plot_run',
-           'open_run', 'check_data', 'finish_run', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
+           'open_run', 'save_valid', 'read_valid', 'check_data', 'finish_run', 'train_cars', 'cars_fgvc_train',
+           'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def scaled_bs(bs:int, size0:int, size:int)->int:
@@ -38,9 +39,11 @@ def stage_plan(sizes=(224, 299), # image sizes: the first for frozen and unfroze
 
 # %% ../nbs/03_train.ipynb #6218f9c1
 def save_checkpoint(learn, name:str)->str:
-    "Save weights and optimiser (`models/name.pth`) and the random state (`models/name.rng`) of `learn`; returns `name`"
+    "Save weights and optimiser (`models/name.pth`) and the rest of the training state (`models/name.rng`) of `learn`; returns `name`"
     learn.save(name, with_opt=True)
-    torch.save(dict(random=get_random_states(), dl=learn.dls.train.rng.getstate()), learn.path/learn.model_dir/f'{name}.rng')
+    sl,scaler = learn.recorder.smooth_loss,getattr(learn, 'scaler', None)
+    torch.save(dict(random=get_random_states(), dl=learn.dls.train.rng.getstate(), smooth=(sl.count, sl.val),
+                    scaler=scaler.state_dict() if scaler is not None else None), learn.path/learn.model_dir/f'{name}.rng')
     return name
 
 def random_state(learn, name:str)->dict|None:
@@ -66,7 +69,15 @@ class RunLog(Callback):
     "Log each epoch to `run/log.csv`, checkpoint it (and the best on valid accuracy), then commit the schedule position to `state.json`"
     order = 65
     def __init__(self, run_dir:Path, state:dict): store_attr()
-    def start(self, phase, stage_idx, stage, start_epoch=0): self.phase,self.stage_idx,self.stage,self.start_epoch = phase,stage_idx,stage,start_epoch
+    def start(self, phase, stage_idx, stage, start_epoch=0, resume=None):
+        "Log `stage` (number `stage_idx` of `phase`) from `start_epoch`, continuing from the checkpoint state `resume` if given"
+        self.phase,self.stage_idx,self.stage,self.start_epoch,self.resume = phase,stage_idx,stage,start_epoch,resume
+    def before_fit(self):
+        "A stage continued: its smoothed loss and fp16 loss scale go on from the checkpoint (fastai restarts both at every fit)"
+        rs = self.resume if self.start_epoch else None
+        if rs is None: return
+        if rs.get('smooth'): self.recorder.smooth_loss.count,self.recorder.smooth_loss.val = rs['smooth']
+        if rs.get('scaler') and getattr(self.learn, 'scaler', None) is not None: self.learn.scaler.load_state_dict(rs['scaler'])
     def before_epoch(self): self.n_img,self.train_s,self.peak,self.shape = 0,0.,None,None
     def before_train(self): self.t0 = self._now()
     def after_train(self): self.train_s += self._now() - self.t0
@@ -78,7 +89,7 @@ class RunLog(Callback):
             ck = self.state.get('checkpoint')
             raise NonFiniteLoss(f'the loss became {self.loss.item()} in {self.phase} stage "{self.stage["name"]}", epoch {self.epoch}, batch {self.iter}. '
                                 + (f'The last good checkpoint is {self.run_dir/"models"/ck}.pth ({self._where()}).' if ck else 'No epoch had finished.'),
-                                fix='lower --lr; with fp16 try --precision bf16; then continue with --resume')
+                                fix='start a new run with a lower --lr, or with fp16 --precision bf16 (a resumed run keeps its settings and would meet the same NaN)')
     def _where(self): return f"phase {self.state['phase']}, stage {self.state['stage']}, {self.state['epoch']} epochs done"
     def after_batch(self):
         if not self.training: return
@@ -155,7 +166,7 @@ def fit_stages(learn, make_dls, plan:list, phase:str, log:RunLog, state:dict):
         if here and i == k and s:                      # a stage begun: its optimiser state, and where its shuffling had got to
             learn.load(ck, with_opt=True); set_random(rs, learn.dls.train)
         if s >= st['epochs']: return                   # the phase had ended: its last weights are loaded
-        log.start(phase, i, st, s)
+        log.start(phase, i, st, s, rs if here and i == k else None)
         lr = slice(*st['lr_max']) if isinstance(st['lr_max'], list) else st['lr_max']
         try: learn.fit_one_cycle(st['epochs'], lr, start_epoch=s)
         except NonFiniteLoss as e: raise NonFiniteLoss(e.problem, e.file, e.fix) from None   # without fastai's callback prefix
@@ -205,11 +216,28 @@ def open_run(run:Path, recipe:dict, resume=False, overfit=False)->tuple:
     recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', **load_json(run/'config.json')['recipe']}   # runs from before these options
     state = load_json(run/'state.json') if (run/'state.json').exists() else {}
     log = run/'log.csv'
-    if log.exists() and state.get('phase') != 'done' and ('n' in state or 'phase' not in state):   # rows past the last commit
-        n = state.get('n', 0)
-        if n: pd.read_csv(log).head(n).to_csv(log, index=False)
-        else: log.unlink()
+    if 'phase' in state and 'n' not in state and log.exists(): state['n'] = len(pd.read_csv(log))   # runs from before `n`
+    if log.exists() and state.get('phase') != 'done':   # cut the rows of epochs that were not committed
+        lines = log.read_text().splitlines(keepends=True)[:state.get('n', 0) + 1]
+        tmp = run/'.log.csv.tmp'; tmp.write_text(''.join(lines) if len(lines) > 1 else ''); os.replace(tmp, log)
+        if not log.stat().st_size: log.unlink()
     return recipe,state
+
+def save_valid(run:Path, dls, table:CarsTable):
+    "List the validation images of `dls` in `run/valid.csv`, relative to the dataset folder (whole or not at all)"
+    tmp = run/'.valid.csv.tmp'
+    pd.DataFrame(dict(path=[os.path.relpath(p, table.root) for p in dls.valid_ds.items.path])).to_csv(tmp, index=False)
+    os.replace(tmp, run/'valid.csv')
+
+def read_valid(run, table:CarsTable)->list|None:
+    "The images listed in `run/valid.csv` as paths of `table` (None without a list); warns of listed images no longer usable"
+    fn = Path(run)/'valid.csv'
+    if not fn.exists(): return None
+    paths = [str(Path(table.root)/p) for p in pd.read_csv(fn).path]
+    if gone := sorted(set(paths) - set(table.train.path)):
+        warnings.warn(f'{fn}: {len(gone)} of its {len(paths)} validation images cannot be used now and are left out (e.g. {gone[0]}); '
+                      'validation scores are over the others')
+    return paths
 
 def check_data(data, on_bad='skip')->CarsTable:
     "Read dataset `data` and decode every image: bad files are left out (or stop the run, `on_bad='stop'`); say if the test set cannot be scored"
@@ -290,7 +318,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     r.data,r.weights = str(r.data),(str(r.weights) if r.weights else None)
     set_seed(r.seed)
     table = check_data(r.data, r.on_bad)
-    valid_files = pd.read_csv(run/'valid.csv').path.tolist() if resume and (run/'valid.csv').exists() else None
+    valid_files = read_valid(run, table) if resume else None
     mk = _loaders(table, r, valid_files)
     dls = mk(r.sizes[0], r.bs)
     check_no_test(dls, table)
@@ -305,8 +333,8 @@ def train_cars(data,                        # dataset folder (any layout `read_c
         return dict(overfit_accuracy=acc, initial_loss=l0, ln_classes=ln_c)
     if not resume:
         run.mkdir(parents=True, exist_ok=True)
+        save_valid(run, dls, table)
         save_json(run/'config.json', dict(recipe=recipe, environment=run_environment(), weights_source=learn.weights_source))
-        dls.valid_ds.items[['path']].to_csv(run/'valid.csv', index=False)
     _skipped(table).to_csv(run/'skipped.csv', index=False)
     state['precision'] = set_precision(learn, r.precision)
     if 'lr' not in state:
@@ -316,6 +344,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     plan = stage_plan(r.sizes, r.epochs, r.bs, state['lr'], r.lr_mult, learn.pretrained)
     log = RunLog(run, state)
     learn.add_cbs([log, *L(cbs)])
+    if state.get('phase') is None: set_seed(r.seed)   # the fit starts from the seed, with or without an LR finder before it
     if state.get('phase') in (None, 'fit'): fit_stages(learn, mk, plan, 'fit', log, state)
     if r.refit:
         set_seed(r.seed)
