@@ -13,7 +13,7 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['assets', 'BOX', 'BOX_COLS', 'MULTI_WORD_MAKES', 'BODIES', 'CABS', 'data_dir', 'cache_dir', 'CarsError', 'cli_errors',
-           'check_choice', 'pbar', 'file_hash', 'save_json', 'load_json', 'CarName', 'parse_class_name']
+           'check_choice', 'pbar', 'file_hash', 'replacing', 'save_json', 'load_json', 'CarName', 'parse_class_name']
 
 # %% ../nbs/00_core.ipynb #623aedf7
 def data_dir(path=None # an explicit directory, which wins over the environment
@@ -66,11 +66,17 @@ def file_hash(fn, algo='sha256', show_progress=False):
     return h.hexdigest()
 
 # %% ../nbs/00_core.ipynb #63b3af88
+@contextmanager
+def replacing(fn):
+    "A temporary path beside `fn` to write to; renamed to `fn` when the block ends without an error, so `fn` is whole or unchanged"
+    tmp = Path(fn).with_name(f'.{Path(fn).name}.{os.getpid()}.tmp')
+    try: yield tmp
+    except BaseException: tmp.unlink(missing_ok=True); raise
+    os.replace(tmp, fn)
+
 def save_json(fn, d):
     "Write `d` to `fn` as indented JSON, atomically"
-    tmp = Path(fn).with_name(f'.{Path(fn).name}.{os.getpid()}.tmp')
-    tmp.write_text(json.dumps(d, indent=2, default=str))
-    os.replace(tmp, fn)
+    with replacing(fn) as tmp: tmp.write_text(json.dumps(d, indent=2, default=str))
 def load_json(fn): return json.loads(Path(fn).read_text())
 
 # %% ../nbs/00_core.ipynb #2b9d8941

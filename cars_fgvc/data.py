@@ -13,7 +13,7 @@ from .dataset import CarsTable, read_cars
 from .cache import load_image, build_cache
 
 # %% auto #0
-__all__ = ['AUGS', 'split_train_valid', 'model_stats', 'CarsImage', 'cars_datablock', 'cars_dls', 'plot_class_counts',
+__all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'cars_datablock', 'cars_dls', 'plot_class_counts',
            'test_rows', 'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
@@ -25,6 +25,10 @@ def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
         n = 0 if len(idx) < 2 or not valid_pct else min(len(idx) - 1, max(1, round(len(idx)*valid_pct)))
         val += list(idx[:n]); trn += list(idx[n:])
     return np.array(sorted(trn)), np.array(sorted(val))
+
+def held_out(df:pd.DataFrame, valid_files)->pd.Series:
+    "Which rows of `df` are among the paths `valid_files` (a run's validation list)"
+    return df.path.isin(set(map(str, valid_files)))
 
 # %% ../nbs/01f_data.ipynb #15c025f1
 def model_stats(arch:str|None=None)->tuple:
@@ -85,7 +89,7 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
     assert (df.split == 'train').all()
     if cache: df = df.assign(cached=build_cache(df, cache, crop, margin, cache_dir))
     if valid_files is None: trn,val = split_train_valid(df, valid_pct, seed)
-    else: held = df.path.isin(set(map(str, valid_files))); trn,val = np.flatnonzero(~held),np.flatnonzero(held)
+    else: held = held_out(df, valid_files); trn,val = np.flatnonzero(~held),np.flatnonzero(held)
     dblock = cars_datablock(table.vocab, val, size, presize, model_stats(arch), crop, margin, grayscale, **kwargs)
     kw = dict(bs=bs, **({} if num_workers is None else dict(num_workers=num_workers)))
     if balanced:

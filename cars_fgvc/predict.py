@@ -12,7 +12,7 @@ from sklearn.metrics import f1_score
 from .core import *
 from .check import check_images
 from .dataset import read_cars, CarsTable
-from .data import CarsImage, split_train_valid, test_rows
+from .data import CarsImage, split_train_valid, held_out, test_rows
 from .learner import top5
 from .train import read_valid
 
@@ -111,7 +111,7 @@ def split_rows(table:CarsTable, split='test', valid_pct=0.2, seed=42, valid_file
     if split == 'test': return table.df[table.df.split == 'test'].reset_index(drop=True)
     df = table.train.reset_index(drop=True)
     if split == 'train': return df
-    if split == 'valid' and valid_files is not None: return df[df.path.isin(set(map(str, valid_files)))].reset_index(drop=True)
+    if split == 'valid' and valid_files is not None: return df[held_out(df, valid_files)].reset_index(drop=True)
     if split == 'valid': return df.loc[split_train_valid(df, valid_pct, seed)[1]].reset_index(drop=True)
     raise CarsError(f'unknown split {split!r}', fix='use test, train or valid')
 

@@ -158,15 +158,15 @@ def fit_stages(learn, make_dls, plan:list, phase:str, log:RunLog, state:dict):
         rs = random_state(learn, ck)
         print(f'continuing {phase} from checkpoint {ck} ({state["epoch"]} epochs of stage {state["stage"]} done)')
     for i,st in enumerate(plan[k:], k):
-        s = start if i == k else 0
-        if here and i == k and not s: set_random(rs)   # a stage not begun: its loaders are drawn as in an uninterrupted run
+        s,resuming = (start,here) if i == k else (0,False)
+        if resuming and not s: set_random(rs)   # a stage not begun: its loaders are drawn as in an uninterrupted run
         learn.dls = make_dls(st['size'], st['bs'])
-        if here and i == k and not s: learn.load(ck, with_opt=True)   # before (un)freezing, which clears the optimiser state at every stage start
+        if resuming and not s: learn.load(ck, with_opt=True)   # before (un)freezing, which clears the optimiser state at every stage start
         learn.freeze() if st['frozen'] else learn.unfreeze()
-        if here and i == k and s:                      # a stage begun: its optimiser state, and where its shuffling had got to
+        if resuming and s:                             # a stage begun: its optimiser state, and where its shuffling had got to
             learn.load(ck, with_opt=True); set_random(rs, learn.dls.train)
         if s >= st['epochs']: return                   # the phase had ended: its last weights are loaded
-        log.start(phase, i, st, s, rs if here and i == k else None)
+        log.start(phase, i, st, s, rs if resuming else None)
         lr = slice(*st['lr_max']) if isinstance(st['lr_max'], list) else st['lr_max']
         try: learn.fit_one_cycle(st['epochs'], lr, start_epoch=s)
         except NonFiniteLoss as e: raise NonFiniteLoss(e.problem, e.file, e.fix) from None   # without fastai's callback prefix
@@ -202,8 +202,7 @@ def _export(learn, fn='export.pkl'):
     "`learn.export` in fp32, contiguous, written whole or not at all"
     learn.remove_cbs(learn.cbs.filter(risinstance((MixedPrecision, ChannelsLast))))
     learn.model.float().to(memory_format=torch.contiguous_format)
-    learn.export(f'{fn}.tmp')
-    os.replace(learn.path/f'{fn}.tmp', learn.path/fn)
+    with replacing(learn.path/fn) as tmp: learn.export(tmp)
 
 # %% ../nbs/03_train.ipynb #8cd0439f
 def open_run(run:Path, recipe:dict, resume=False, overfit=False)->tuple:
@@ -219,15 +218,15 @@ def open_run(run:Path, recipe:dict, resume=False, overfit=False)->tuple:
     if 'phase' in state and 'n' not in state and log.exists(): state['n'] = len(pd.read_csv(log))   # runs from before `n`
     if log.exists() and state.get('phase') != 'done':   # cut the rows of epochs that were not committed
         lines = log.read_text().splitlines(keepends=True)[:state.get('n', 0) + 1]
-        tmp = run/'.log.csv.tmp'; tmp.write_text(''.join(lines) if len(lines) > 1 else ''); os.replace(tmp, log)
-        if not log.stat().st_size: log.unlink()
+        if len(lines) > 1:
+            with replacing(log) as tmp: tmp.write_text(''.join(lines))
+        else: log.unlink()
     return recipe,state
 
 def save_valid(run:Path, dls, table:CarsTable):
     "List the validation images of `dls` in `run/valid.csv`, relative to the dataset folder (whole or not at all)"
-    tmp = run/'.valid.csv.tmp'
-    pd.DataFrame(dict(path=[os.path.relpath(p, table.root) for p in dls.valid_ds.items.path])).to_csv(tmp, index=False)
-    os.replace(tmp, run/'valid.csv')
+    with replacing(run/'valid.csv') as tmp:
+        pd.DataFrame(dict(path=[os.path.relpath(p, table.root) for p in dls.valid_ds.items.path])).to_csv(tmp, index=False)
 
 def read_valid(run, table:CarsTable)->list|None:
     "The images listed in `run/valid.csv` as paths of `table` (None without a list); warns of listed images no longer usable"
@@ -239,20 +238,20 @@ def read_valid(run, table:CarsTable)->list|None:
                       'validation scores are over the others')
     return paths
 
+def _skipped(table:CarsTable)->pd.DataFrame:
+    "The files `table` leaves out: file, split, problem"
+    return pd.DataFrame([p for p in table.problems if p.get('skip')], columns=['file', 'split', 'problem', 'skip']).drop(columns='skip')
+
 def check_data(data, on_bad='skip')->CarsTable:
     "Read dataset `data` and decode every image: bad files are left out (or stop the run, `on_bad='stop'`); say if the test set cannot be scored"
     table = read_cars(data, check='full', on_bad=on_bad)
-    bad = [p for p in table.problems if p.get('skip')]
-    if bad:
-        n = pd.Series([p.get('split') for p in bad]).value_counts()
+    if len(bad := _skipped(table)):
+        n = bad.split.value_counts()
         print(f"{len(bad)} files cannot be used and are left out ({n.get('train', 0)} train, {n.get('test', 0)} test); see skipped.csv in the run folder", file=sys.stderr)
     if not table.test_labels:
         print(f'{table.root} has no test labels (cars_test_annos_withlabels.mat): the run trains, selects, refits and exports, '
               'and its test scores stay null. Fix: cars_fgvc_download --parts test_labels', file=sys.stderr)
     return table
-
-def _skipped(table:CarsTable)->pd.DataFrame:
-    return pd.DataFrame([p for p in table.problems if p.get('skip')], columns=['file', 'split', 'problem', 'skip']).drop(columns='skip')
 
 # %% ../nbs/03_train.ipynb #28dd57cd
 def _loaders(table, r, valid_files=None, refit=False):
@@ -348,10 +347,11 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     if state.get('phase') in (None, 'fit'): fit_stages(learn, mk, plan, 'fit', log, state)
     if r.refit:
         set_seed(r.seed)
-        learn = new_learner(_loaders(table, r, refit=True)(r.sizes[0], r.bs))
+        mk = _loaders(table, r, refit=True)
+        learn = new_learner(mk(r.sizes[0], r.bs))
         set_precision(learn, r.precision)
         learn.add_cbs([log, *L(cbs)])
-        fit_stages(learn, _loaders(table, r, refit=True), plan, 'refit', log, state)
+        fit_stages(learn, mk, plan, 'refit', log, state)
     else: learn.load(state['best'].get('checkpoint', 'best'))
     learn.remove_cbs([log, *L(cbs)])
     return finish_run(run, learn, table, state, r, n_train, n_valid, report)
