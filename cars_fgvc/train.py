@@ -202,7 +202,7 @@ def _export(learn, fn='export.pkl'):
     "`learn.export` in fp32, contiguous, written whole or not at all"
     learn.remove_cbs(learn.cbs.filter(risinstance((MixedPrecision, ChannelsLast))))
     learn.model.float().to(memory_format=torch.contiguous_format)
-    with replacing(learn.path/fn) as tmp: learn.export(tmp)
+    with replacing(learn.path/fn) as tmp: learn.export(tmp.name)   # `export` writes under `learn.path`
 
 # %% ../nbs/03_train.ipynb #8cd0439f
 def open_run(run:Path, recipe:dict, resume=False, overfit=False)->tuple:
