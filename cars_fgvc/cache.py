@@ -8,7 +8,6 @@ import os, sys, json, hashlib, warnings
 import pandas as pd
 from PIL import Image
 from fastcore.all import *
-from fastcore.script import call_parse
 from .core import *
 
 # %% auto #0
@@ -81,7 +80,7 @@ def build_cache(df,              # rows with `path` (and x1..y2 when cropping)
     return pd.Series(list(res), index=df.index, dtype=object)
 
 # %% ../nbs/01e_cache.ipynb #0752c620
-@call_parse
+@cars_cli
 def cars_fgvc_cache(path:str,            # dataset folder
                     size:int=320,        # shorter side of the cached images
                     no_crop:bool_arg=False, # cache whole photos instead of box crops

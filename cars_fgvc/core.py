@@ -4,16 +4,19 @@
 
 # %% ../nbs/00_core.ipynb #ccdfd0cf
 from __future__ import annotations
-import os, re, sys, json, hashlib
+import os, re, sys, json, hashlib, argparse, inspect
 from contextlib import contextmanager
+from functools import partial, wraps
 from pathlib import Path
 from typing import NamedTuple
 from fastcore.all import *
+from fastcore.script import anno_parser
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['assets', 'BOX', 'BOX_COLS', 'MULTI_WORD_MAKES', 'BODIES', 'CABS', 'data_dir', 'cache_dir', 'CarsError', 'cli_errors',
-           'check_choice', 'pbar', 'file_hash', 'replacing', 'save_json', 'load_json', 'CarName', 'parse_class_name']
+           'cars_cli', 'check_choice', 'pbar', 'file_hash', 'replacing', 'save_json', 'load_json', 'CarName',
+           'parse_class_name']
 
 # %% ../nbs/00_core.ipynb #623aedf7
 def data_dir(path=None # an explicit directory, which wins over the environment
@@ -41,6 +44,31 @@ def cli_errors():
     "Turn a `CarsError` raised inside the block into a clean exit with its message"
     try: yield
     except CarsError as e: sys.exit(f'error: {e}')
+
+# %% ../nbs/00_core.ipynb #676d98f1
+class _RawHelp(argparse.RawDescriptionHelpFormatter):
+    "argparse's help with the description's line breaks kept and option help taken as written (no %-formatting)"
+    def _expand_help(self, action): return action.help
+
+def _hyphenated(p:argparse.ArgumentParser)->argparse.ArgumentParser:
+    "Spell `p`'s long options with hyphens; the underscore spellings still parse"
+    p.allow_abbrev = False
+    for a in p._actions:
+        a.option_strings = [o.replace('_', '-') if o.startswith('--') else o for o in a.option_strings]
+        for o in a.option_strings: p._option_string_actions[o] = a
+    return p
+
+def cars_cli(func=None, usage:str=None):
+    "A command from `func` as fastcore's `call_parse` makes it, with hyphenated flags and an optional short `usage` line"
+    if func is None: return partial(cars_cli, usage=usage)
+    @wraps(func)
+    def _f(*args, **kwargs):
+        if args or kwargs: return func(*args, **kwargs)
+        p = _hyphenated(anno_parser(func, prog=Path(sys.argv[0]).name))
+        p.formatter_class,p.usage,p.description = _RawHelp,usage,inspect.cleandoc(func.__doc__ or '')
+        a = vars(p.parse_args()); a.pop('pdb', None); a.pop('xtra', None)
+        return func(**a)
+    return _f
 
 # %% ../nbs/00_core.ipynb #6ad3af60
 def check_choice(name, choices, what:str):

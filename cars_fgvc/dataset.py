@@ -8,7 +8,6 @@ import os, sys, json
 from contextlib import redirect_stdout
 import numpy as np, pandas as pd, scipy.io
 from fastcore.all import *
-from fastcore.script import call_parse
 from .core import *
 from .check import check_images
 
@@ -216,7 +215,7 @@ def tree_state(root)->dict:
     return {str(p): (p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(Path(root).rglob('*'))}
 
 # %% ../nbs/01d_dataset.ipynb #b8b0ea67
-@call_parse
+@cars_cli
 def cars_fgvc_info(path:str,               # dataset folder
                    full:bool_arg=False,    # decode every image (slower) instead of checking headers
                    on_bad:str='skip',      # skip: list problems and leave those images out; stop: fail listing them

@@ -6,7 +6,6 @@
 from __future__ import annotations
 import json, shutil, tarfile, tempfile
 from fastcore.all import *
-from fastcore.script import call_parse
 from fastprogress.fastprogress import progress_bar
 from fastdownload import download_url, path_stats, read_checks, checks_module
 import fastai.data
@@ -176,7 +175,7 @@ def serve_folder(folder):
     return srv, f'http://127.0.0.1:{srv.server_port}'
 
 # %% ../nbs/01b_download.ipynb #68a94bd1
-@call_parse
+@cars_cli
 def cars_fgvc_download(dest:str=None,    # data directory (default: $CARS_FGVC_DATA or ~/.cars_fgvc/data)
                        parts:str='images devkit test_labels', # parts to fetch, space-separated
                        archive:str=None, # your own copies of the downloads (space-separated paths), used instead of fetching

@@ -8,7 +8,6 @@ import base64, html, io
 import numpy as np, pandas as pd, torch
 import torch.nn.functional as F
 from fastai.vision.all import *
-from fastcore.script import call_parse
 from .core import *
 from .dataset import read_cars, CarsTable
 from .learner import model_on
@@ -191,7 +190,7 @@ def write_report(run,               # run folder of cars_fgvc_train
     out.write_text(doc)
     return out
 
-@call_parse
+@cars_cli
 def cars_fgvc_report(run:str,          # run folder of cars_fgvc_train
                      data:str=None,    # dataset folder (default: the one the run trained on)
                      split:str='test', # labelled split to analyse (test, train, valid)

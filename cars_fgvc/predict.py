@@ -7,7 +7,6 @@ from __future__ import annotations
 import sys, time
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
-from fastcore.script import call_parse
 from sklearn.metrics import f1_score
 from .core import *
 from .check import check_images
@@ -175,7 +174,7 @@ def _need(model):
     if not model: raise CarsError('no model given', fix='pass --model RUN_DIR (a finished cars_fgvc_train run) or --model export.pkl')
     return model
 
-@call_parse
+@cars_cli
 def cars_fgvc_predict(src:str,               # a folder of images, an image, a CSV of paths, or (with --split) a dataset folder
                       model:str=None,        # run folder or exported learner (.pkl)
                       out:str='predictions.csv', # the CSV to write
@@ -205,7 +204,7 @@ def cars_fgvc_predict(src:str,               # a folder of images, an image, a C
         if submission: msg += f'; submission -> {write_submission(learn, table, submission, tta, bs)}'
         print(msg)
 
-@call_parse
+@cars_cli
 def cars_fgvc_evaluate(data:str,             # dataset folder
                        model:str=None,       # run folder or exported learner (.pkl)
                        split:str='test',     # test, train, or valid (a run that was not refit)

@@ -8,7 +8,7 @@ import colorsys
 import numpy as np, scipy.io
 from PIL import Image, ImageDraw
 from fastcore.all import *
-from fastcore.script import call_parse, Param
+from fastcore.script import Param
 from .core import *
 
 # %% auto #0
@@ -153,7 +153,7 @@ def spoil(fn, how='truncate'):
     return fn
 
 # %% ../nbs/01a_synth.ipynb #874aae75
-@call_parse
+@cars_cli
 def cars_fgvc_synth(dest:str,                # folder to create
                     layout:str='devkit',     # devkit, allinone or folders
                     n_classes:int=6,         # number of classes

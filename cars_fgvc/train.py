@@ -7,17 +7,16 @@ from __future__ import annotations
 import json, math, os, platform, re, subprocess, sys, time, warnings
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
-from fastcore.script import call_parse
 from .core import *
 from .dataset import read_cars, CarsTable
 from .data import cars_dls, cars_test_dl
 from .learner import cars_learner, top5, initial_loss, overfit_batch
 
 # %% auto #0
-__all__ = ['TEST_FIELDS', 'scaled_bs', 'stage_plan', 'save_checkpoint', 'random_state', 'set_random', 'NonFiniteLoss', 'RunLog',
-           'run_environment', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages', 'score_test', 'plot_run',
-           'open_run', 'save_valid', 'read_valid', 'check_data', 'finish_run', 'train_cars', 'cars_fgvc_train',
-           'cars_fgvc_lr_find']
+__all__ = ['TEST_FIELDS', 'scaled_bs', 'budget_epochs', 'stage_plan', 'save_checkpoint', 'random_state', 'set_random',
+           'NonFiniteLoss', 'RunLog', 'run_environment', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages',
+           'score_test', 'plot_run', 'open_run', 'save_valid', 'read_valid', 'check_data', 'finish_run', 'train_cars',
+           'cars_fgvc_train', 'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def scaled_bs(bs:int, size0:int, size:int)->int:
@@ -25,10 +24,18 @@ def scaled_bs(bs:int, size0:int, size:int)->int:
     n = max(1, int(bs*(size0/size)**2))
     return n - n % 8 if n >= 8 else n
 
+def budget_epochs(n:int,       # passes over the training images
+                  n_sizes=2    # number of image sizes (progressive resizing)
+                 )->tuple:
+    "(frozen, unfrozen, per further size) epochs for a budget of `n`: nothing frozen, a third of `n` shared by the further sizes"
+    r = max(1, n//(3*(n_sizes - 1))) if n_sizes > 1 and n >= n_sizes else 0
+    return (0, n - r*(n_sizes - 1), r)
+
 def stage_plan(sizes=(224, 299), # image sizes: the first for frozen and unfrozen stages, one stage per further size
-               epochs=(5, 15, 10), # epochs frozen, unfrozen, and per further size
-               bs=64, lr=1e-3, lr_mult=10, pretrained=True)->list:
+               epochs=30,        # a budget (`budget_epochs`), or epochs (frozen, unfrozen, per further size)
+               bs=32, lr=4e-3, lr_mult=1, pretrained=True)->list:
     "The stages of a run, as plain dicts (name, size, bs, epochs, frozen, lr_max)"
+    if isinstance(epochs, int) or len(epochs) == 1: epochs = budget_epochs(first(L(epochs)), len(sizes))
     f,u,r = (list(epochs) + [epochs[-1]]*3)[:3]
     disc = [lr/2/lr_mult, lr/2] if pretrained else lr
     plan = [dict(name='frozen', size=sizes[0], bs=bs, epochs=f, frozen=True, lr_max=lr)] if pretrained else []
@@ -126,9 +133,11 @@ def run_environment()->dict:
 
 # %% ../nbs/03_train.ipynb #811ceef9
 def set_precision(learn, precision='auto', channels_last=True)->str:
-    "Mixed precision and channels-last on CUDA per `precision` ('auto', 'fp16', 'bf16', 'fp32'); fp32 on CPU"
+    "Mixed precision (on CUDA, per `precision`: 'auto', 'fp16', 'bf16', 'fp32') and channels-last; fp32 on CPU"
     check_choice(precision, ('auto', 'fp16', 'bf16', 'fp32'), 'precision')
-    if not torch.cuda.is_available(): return 'fp32'
+    if not torch.cuda.is_available():
+        if channels_last: learn.to_channelslast(use_amp=False)
+        return 'fp32'
     p = 'fp16' if precision == 'auto' else precision
     if channels_last: learn.to_channelslast(use_amp=p != 'fp32', amp_mode=AMPMode.BF16 if p == 'bf16' else AMPMode.FP16)
     elif p != 'fp32': learn.to_bf16() if p == 'bf16' else learn.to_fp16()
@@ -290,14 +299,14 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                pretrained=True,             # start from ImageNet weights (offline for tf_efficientnet_lite0/1/2)
                weights=None,                # a .safetensors/.pth state dict for the body instead
                sizes=(224, 299),            # progressive resizing: image sizes in order
-               epochs=(5, 15, 10),          # epochs frozen, unfrozen, and per further size
-               bs=64,                       # batch size at the first size (scaled down for larger sizes)
-               lr=None,                     # peak learning rate of the head (None: LR finder's valley)
-               lr_mult=10,                  # ratio of head to stem learning rate once unfrozen
+               epochs=30,                   # a budget of passes (`budget_epochs`), or epochs frozen, unfrozen, per further size
+               bs=32,                       # batch size at the first size (scaled down for larger sizes)
+               lr=4e-3,                     # peak learning rate of the head, halved once unfrozen ('find': the LR finder's valley)
+               lr_mult=1,                   # ratio of head to stem learning rate once unfrozen
                wd=0.01,                     # decoupled weight decay
                loss='ls', ls_eps=0.1,       # loss ('ls', 'focal', 'ce') and label smoothing
                head='linear',               # 'linear' (timm's) or 'fastai' (`cars_learner`)
-               aug='fastai',                # batch augmentation: 'fastai' (`aug_transforms`) or 'light' (`cars_dls`)
+               aug='light',                 # batch augmentation: 'light' (crop, flip, rotation) or 'fastai' (`aug_transforms`)
                valid_pct=0.2, seed=42,      # validation share per class, and the seed of split and training
                refit=True,                  # retrain on train+valid with the same schedule before testing
                tta=True,                    # also score the test set with test-time augmentation
@@ -310,6 +319,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                report=True,                 # write report.html (`cars_fgvc_report`) at the end
                cbs=None)->dict:             # extra fastai callbacks (both phases)
     "The full recipe into run folder `out`; returns `results.json`'s contents"
+    if isinstance(epochs, int) or len(epochs) == 1: epochs = budget_epochs(first(L(epochs)), len(sizes))
     run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'report', 'cbs')}
     recipe,state = open_run(run, recipe, resume, overfit)
     if state.get('phase') == 'done': return load_json(run/'results.json')
@@ -337,8 +347,9 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     _skipped(table).to_csv(run/'skipped.csv', index=False)
     state['precision'] = set_precision(learn, r.precision)
     if 'lr' not in state:
-        state['lr'] = r.lr or find_lr(learn, run/'lr_find.png')
-        print(f"learning rate {state['lr']:.2e}" + ('' if r.lr else ' (LR finder valley)'))
+        finder = r.lr in (None, 'find')    # runs from before the fixed default saved None
+        state['lr'] = find_lr(learn, run/'lr_find.png') if finder else float(r.lr)
+        print(f"learning rate {state['lr']:.2e}" + (' (LR finder valley)' if finder else ''))
         save_json(run/'state.json', state)
     plan = stage_plan(r.sizes, r.epochs, r.bs, state['lr'], r.lr_mult, learn.pretrained)
     log = RunLog(run, state)
@@ -359,22 +370,28 @@ def train_cars(data,                        # dataset folder (any layout `read_c
 # %% ../nbs/03_train.ipynb #51657ff6
 def _ints(s): return tuple(int(o) for o in str(s).split(',') if o.strip())
 
-@call_parse
+def _lr(s):
+    "A learning rate from the command line: a number, or 'find' for the LR finder"
+    if s == 'find': return s
+    try: return float(s)
+    except ValueError: raise CarsError(f'--lr {s!r} is neither a number nor "find".', fix='pass e.g. --lr 4e-3, or --lr find for the LR finder') from None
+
+@cars_cli(usage='cars_fgvc_train DATA [--epochs N] [--sizes 224,299] [--out RUN] [--resume] [options]')
 def cars_fgvc_train(data:str,                       # dataset folder
                     arch:str='tf_efficientnet_lite0',# timm model name
                     out:str='runs/run',             # run folder
                     pretrained:bool=True,           # start from ImageNet weights (--no-pretrained: random)
                     weights:str=None,               # .safetensors/.pth state dict for the body
                     sizes:str='224,299',            # image sizes, comma-separated (progressive resizing)
-                    epochs:str='5,15,10',           # epochs frozen, unfrozen, per further size
-                    bs:int=64,                      # batch size at the first size
-                    lr:float=None,                  # peak head learning rate (default: LR finder)
-                    lr_mult:float=10,               # head/stem learning-rate ratio once unfrozen
+                    epochs:str='30',                # a budget N (passes over the training images), or F,U,R: epochs frozen, unfrozen, per further size
+                    bs:int=32,                      # batch size at the first size
+                    lr:str='4e-3',                  # peak head learning rate, halved once unfrozen; "find": the LR finder's valley
+                    lr_mult:float=1,                # head/stem learning-rate ratio once unfrozen
                     wd:float=0.01,                  # weight decay
                     loss:str='ls',                  # ls (label smoothing), focal or ce
                     ls_eps:float=0.1,               # label smoothing
                     head:str='linear',              # linear (timm's: average pool, one layer) or fastai (concat pool, BatchNorm, dropout, 512 units)
-                    aug:str='fastai',               # fastai (aug_transforms) or light (no zoom, lighting or warp)
+                    aug:str='light',                # light (random crop, flip, rotation) or fastai (aug_transforms: also zoom, warp, lighting)
                     valid_pct:float=0.2,            # validation share of each class
                     seed:int=42,                    # seed of the split and of training
                     refit:bool=True,                # retrain on train+valid before testing (--no-refit: test the best valid epoch)
@@ -387,19 +404,24 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     resume:bool=False,              # continue the run in --out
                     overfit_batch:bool=False,       # only check that one batch can be learned
                     report:bool=True):              # write report.html at the end (--no-report: skip)
-    "Train a Stanford Cars classifier with the full recipe into a run folder"
+    """Train a Stanford Cars classifier with the cars-fgvc recipe into a run folder.
+--epochs N is a budget: N passes over the training images, nothing frozen; the further
+sizes of --sizes share a third of them, the first size gets the rest (--epochs 6: 4 at
+224 px, 2 at 299; --epochs 6 --sizes 224: all 6 at 224). The same schedule then refits
+on train+valid before the one test scoring. Experts: --epochs F,U,R (F frozen, U unfrozen
+at the first size, R per further size). Flags take hyphens or underscores."""
     with cli_errors():
-        res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, lr, lr_mult, wd, loss, ls_eps, head, aug,
+        res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, _lr(lr), lr_mult, wd, loss, ls_eps, head, aug,
                          valid_pct, seed, refit, tta, crop, cache, on_bad, precision, num_workers, resume, overfit_batch, report)
         print(json.dumps(res, indent=2, default=str))
 
-@call_parse
+@cars_cli
 def cars_fgvc_lr_find(data:str,                        # dataset folder
                       arch:str='tf_efficientnet_lite0',# timm model name
                       out:str='lr_find.png',           # where to save the plot
                       pretrained:bool=True,            # ImageNet weights (--no-pretrained: random)
                       weights:str=None,                # .safetensors/.pth state dict for the body
-                      size:int=224, bs:int=64,         # image and batch size
+                      size:int=224, bs:int=32,         # image and batch size
                       num_workers:int=None):           # loader processes
     "Run fastai's LR finder on the training images, save the plot and print the suggestions"
     with cli_errors():
