@@ -23,9 +23,9 @@ data:  ## download, verify and extract Stanford Cars (DATA_DIR=..., ARCHIVES="a.
 demo: export OMP_WAIT_POLICY ?= PASSIVE
 demo:  ## a first run on synthetic data in demo/, about 1.5 min on 2 CPU cores: train, evaluate, predict, report
 	rm -rf demo
-	cars_fgvc_synth demo/cars --n_classes 6 --n_train 30 --n_test 10
+	cars_fgvc_synth demo/cars --n-classes 6 --n-train 30 --n-test 10
 	cars_fgvc_info demo/cars
-	cars_fgvc_train demo/cars --out demo/run --sizes 64,96 --epochs 1,4,1 --bs 16 --lr 3e-3 --num_workers 0
+	cars_fgvc_train demo/cars --out demo/run --sizes 64,96 --epochs 6 --bs 16 --num-workers 0
 	cars_fgvc_evaluate demo/cars --model demo/run
 	cars_fgvc_predict demo/cars --split test --model demo/run --out demo/predictions-test.csv --submission demo/submission.txt
 	@echo
@@ -39,7 +39,7 @@ demo:  ## a first run on synthetic data in demo/, about 1.5 min on 2 CPU cores: 
 	@echo "  demo/run/report.html        the report: curves, per-class accuracy, confusions, top losses, Grad-CAM (open it in a browser)"
 	@python -c 'import json; r = json.load(open("demo/run/results.json")); print("test top-1 {test_top1:.3f} (with TTA {test_top1_tta:.3f}), top-5 {test_top5:.3f}, on {n_test} images of {n_classes} classes (chance {c:.3f})".format(c=1/r["n_classes"], **r))'
 
-train:  ## the full recipe: DATA=... ARCH=... OUT=... (more flags in ARGS="--sizes 224,299,448 --epochs 5,15,10")
+train:  ## the full recipe: DATA=... ARCH=... OUT=... (more flags in ARGS="--sizes 224,299,448 --epochs 30")
 	cars_fgvc_train "$(or $(DATA),$(DATA_DIR),$(CARS_FGVC_DATA),$(HOME)/.cars_fgvc/data)" --arch $(or $(ARCH),tf_efficientnet_lite0) --out "$(or $(OUT),runs/$(or $(ARCH),tf_efficientnet_lite0))" $(ARGS)
 
 bench-cache:  ## image-cache speed-up on a devkit-layout folder (BENCH_DATA=...)

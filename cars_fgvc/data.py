@@ -13,8 +13,8 @@ from .dataset import CarsTable, read_cars
 from .cache import load_image, build_cache
 
 # %% auto #0
-__all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'cars_datablock', 'cars_dls', 'plot_class_counts',
-           'test_rows', 'cars_test_dl']
+__all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'batch_augs', 'cars_datablock', 'cars_dls',
+           'plot_class_counts', 'test_rows', 'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -56,15 +56,20 @@ class CarsImage:
 # %% ../nbs/01f_data.ipynb #e597d89a
 AUGS = {'fastai': {}, 'light': dict(max_zoom=1., max_lighting=0., max_warp=0.)}
 
-def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stats, crop=True, margin=0.1,
-                   grayscale=False, min_scale=0.35, method=ResizeMethod.Squish, aug='fastai', **aug_kw)->DataBlock:
-    "The fastai `DataBlock` for table rows: presize on the CPU, augment (`AUGS[aug]`, then `aug_kw`) and normalise on the batch"
+def batch_augs(size=224, min_scale=0.35, aug='light', **aug_kw)->list:
+    "Batch augmentation: `aug_transforms` with `AUGS[aug]` (then `aug_kw`); 'light' crops first, so its flip and rotation touch fewer pixels"
     aug_kw = {**AUGS[check_choice(aug, AUGS, 'augmentation')], **aug_kw}
+    if aug != 'light': return aug_transforms(size=size, min_scale=min_scale, **aug_kw)
+    return [RandomResizedCropGPU(size, min_scale=min_scale, ratio=(1, 1)), *aug_transforms(size=size, **aug_kw)]
+
+def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stats, crop=True, margin=0.1,
+                   grayscale=False, min_scale=0.35, method=ResizeMethod.Squish, aug='light', **aug_kw)->DataBlock:
+    "The fastai `DataBlock` for table rows: presize on the CPU, augment (`batch_augs`) and normalise on the batch"
     return DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(vocab))),
                      get_x=CarsImage(crop, margin, grayscale), get_y=ColReader('class_name'),
                      splitter=IndexSplitter(valid_idx),
                      item_tfms=Resize(presize or int(size*1.4), method=method),
-                     batch_tfms=[*aug_transforms(size=size, min_scale=min_scale, **aug_kw), Normalize.from_stats(*stats)])
+                     batch_tfms=[*batch_augs(size, min_scale, aug, **aug_kw), Normalize.from_stats(*stats)])
 
 # %% ../nbs/01f_data.ipynb #ad363068
 def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training rows are used

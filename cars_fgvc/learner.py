@@ -126,8 +126,8 @@ def timm_splitter(n_body=2):
 
 # %% ../nbs/02_learner.ipynb #9ad4cd62
 def top5(inp, targ):
-    "Top-5 accuracy"
-    return top_k_accuracy(inp, targ, k=5)
+    "Top-5 accuracy (top-k with all k classes when there are fewer than 5)"
+    return top_k_accuracy(inp, targ, k=min(5, inp.shape[-1]))
 
 def cars_loss(loss='ls', ls_eps=0.1, gamma=2.0):
     "Loss function by name: 'ls' (label smoothing, `ls_eps`), 'focal' (`gamma`) or 'ce'"
