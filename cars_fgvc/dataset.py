@@ -206,7 +206,7 @@ def read_cars(path,              # the dataset folder (or a folder above it)
     skip = {p['file'] for p in problems if p.get('skip')}
     if skip and on_bad == 'stop':
         raise CarsError(f'{len(skip)} unusable images:\n' + '\n'.join(f"  {p['file']}: {p['problem']}" for p in problems if p.get('skip')),
-                        root, 'replace or remove those files, or run with on_bad=skip (--on_bad skip) to leave them out')
+                        root, 'replace or remove those files, or run with on_bad=skip (--on-bad skip) to leave them out')
     return CarsTable(_finish(df[~df.path.isin(skip)], vocab), root, layout, vocab, test_labels, problems)
 
 # %% ../nbs/01d_dataset.ipynb #407e97db

@@ -51,11 +51,11 @@ def image_table(src,                # a folder, an image, or a .csv file
         if not files: raise CarsError('this folder has no files', p, 'pass the folder that holds the photos')
         return pd.DataFrame(dict(path=[str(f) for f in files]))
     if p.suffix.lower() != '.csv':
-        if label_col: raise CarsError('--label_col needs a CSV', p, 'list the images and their labels in a CSV')
+        if label_col: raise CarsError('--label-col needs a CSV', p, 'list the images and their labels in a CSV')
         return pd.DataFrame(dict(path=[str(p)]))
     try: df = pd.read_csv(p, dtype=str, keep_default_na=False)
     except Exception as e: raise CarsError(f'cannot read this CSV ({e})', p, 'save it as comma-separated text with a header row')
-    for c,flag in [(path_col, '--path_col'), (label_col, '--label_col')]:
+    for c,flag in [(path_col, '--path-col'), (label_col, '--label-col')]:
         if c and c not in df: raise CarsError(f'no column {c!r} (columns: {", ".join(df.columns)})', p, f'name the right column with {flag}')
     paths = [str(q if q.is_absolute() else p.parent/q) for q in map(lambda o: Path(o).expanduser(), df[path_col])]
     return pd.DataFrame(dict(path=paths, **({'label': df[label_col].str.strip()} if label_col else {})))
