@@ -320,6 +320,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                cbs=None)->dict:             # extra fastai callbacks (both phases)
     "The full recipe into run folder `out`; returns `results.json`'s contents"
     if isinstance(epochs, int) or len(epochs) == 1: epochs = budget_epochs(first(L(epochs)), len(sizes))
+    if sum(epochs) < 1: raise CarsError(f'--epochs {epochs} trains no epoch.', out, 'give a budget of at least one epoch, e.g. --epochs 6')
     run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'report', 'cbs')}
     recipe,state = open_run(run, recipe, resume, overfit)
     if state.get('phase') == 'done': return load_json(run/'results.json')
