@@ -13,10 +13,10 @@ from .data import cars_dls, cars_test_dl
 from .learner import cars_learner, top5, initial_loss, overfit_batch
 
 # %% auto #0
-__all__ = ['TEST_FIELDS', 'scaled_bs', 'budget_epochs', 'stage_plan', 'save_checkpoint', 'random_state', 'set_random',
-           'NonFiniteLoss', 'RunLog', 'run_environment', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages',
-           'score_test', 'plot_run', 'open_run', 'save_valid', 'read_valid', 'check_data', 'finish_run', 'train_cars',
-           'cars_fgvc_train', 'cars_fgvc_lr_find']
+__all__ = ['TEST_FIELDS', 'scaled_bs', 'budget_epochs', 'plan_epochs', 'stage_plan', 'save_checkpoint', 'random_state',
+           'set_random', 'NonFiniteLoss', 'RunLog', 'run_environment', 'set_precision', 'find_lr', 'check_no_test',
+           'fit_stages', 'score_test', 'plot_run', 'open_run', 'save_valid', 'read_valid', 'check_data', 'finish_run',
+           'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def scaled_bs(bs:int, size0:int, size:int)->int:
@@ -31,11 +31,15 @@ def budget_epochs(n:int,       # passes over the training images
     r = max(1, n//(3*(n_sizes - 1))) if n_sizes > 1 and n >= n_sizes else 0
     return (0, n - r*(n_sizes - 1), r)
 
+def plan_epochs(epochs, n_sizes=2)->tuple:
+    "`epochs` as stage epochs: a budget (a number, or a tuple of one) through `budget_epochs`, else as given"
+    return budget_epochs(first(L(epochs)), n_sizes) if isinstance(epochs, int) or len(epochs) == 1 else tuple(epochs)
+
 def stage_plan(sizes=(224, 299), # image sizes: the first for frozen and unfrozen stages, one stage per further size
-               epochs=30,        # a budget (`budget_epochs`), or epochs (frozen, unfrozen, per further size)
+               epochs=30,        # a budget (`budget_epochs`), or epochs (frozen, unfrozen, per further size): `plan_epochs`
                bs=32, lr=4e-3, lr_mult=1, pretrained=True)->list:
     "The stages of a run, as plain dicts (name, size, bs, epochs, frozen, lr_max)"
-    if isinstance(epochs, int) or len(epochs) == 1: epochs = budget_epochs(first(L(epochs)), len(sizes))
+    epochs = plan_epochs(epochs, len(sizes))
     f,u,r = (list(epochs) + [epochs[-1]]*3)[:3]
     disc = [lr/2/lr_mult, lr/2] if pretrained else lr
     plan = [dict(name='frozen', size=sizes[0], bs=bs, epochs=f, frozen=True, lr_max=lr)] if pretrained else []
@@ -319,7 +323,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                report=True,                 # write report.html (`cars_fgvc_report`) at the end
                cbs=None)->dict:             # extra fastai callbacks (both phases)
     "The full recipe into run folder `out`; returns `results.json`'s contents"
-    if isinstance(epochs, int) or len(epochs) == 1: epochs = budget_epochs(first(L(epochs)), len(sizes))
+    epochs = plan_epochs(epochs, len(sizes))
     if sum(epochs) < 1: raise CarsError(f'--epochs {epochs} trains no epoch.', out, 'give a budget of at least one epoch, e.g. --epochs 6')
     run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'report', 'cbs')}
     recipe,state = open_run(run, recipe, resume, overfit)
