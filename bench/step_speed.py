@@ -1,20 +1,27 @@
 """Where a training step's time goes on this machine: batch transforms, the model, and fastai's loop.
 
-    python bench/step_speed.py DATA [--size 224] [--bs 32] [--what transforms,model,loop] [--batches 0]
+    python bench/step_speed.py DATA [--size 224] [--bs 32] [--what transforms,model,loop] [--batches 12]
+                                    [--loops 2:default,0:default,2:keep,0:keep]
 
 - transforms: seconds per batch of each training batch transform of `cars_dls`, for --aug light and fastai;
 - model: forward, backward and an AdamW step of `tf_efficientnet_lite0` on random data (images/s over 6 steps
-  after 2 warm-up ones), with contiguous and with channels-last tensors;
-- loop: one epoch of fastai's loop with the learner `train_cars` builds (pretrained, unfrozen, `set_precision`),
-  timed per batch: images/s over the epoch, and in the steady state (after 3 batches). --batches N stops early.
+  after 2 warm-up ones), with contiguous and with channels-last tensors, then channels-last after
+  `keep_freed_memory`;
+- loop: fastai's loop with the learner `train_cars` builds (pretrained, unfrozen, `set_precision`) for two epochs
+  of --batches batches each (with validation in between), once per --loops entry WORKERS:MALLOC, each in a fresh
+  process (the malloc setting lasts for a process): loader processes, and glibc's default (default) or
+  `keep_freed_memory` (keep, what `set_precision` does on the CPU). Printed: the median seconds per batch of
+  waiting for data, forward, backward and optimiser step (from each epoch's third batch on), images/s at that
+  pace, and the whole first batch of the second epoch (forked workers and memory re-mapped after validation).
 """
-import argparse, time
-import numpy as np, torch, timm
-from fastai.vision.all import Callback, CancelFitException
+import argparse, subprocess, sys, time
+import numpy as np, pandas as pd, torch, timm
+from fastai.vision.all import Callback, CancelTrainException
+import cars_fgvc.train as cars_train
 from cars_fgvc.dataset import read_cars
 from cars_fgvc.data import cars_dls
 from cars_fgvc.learner import cars_learner
-from cars_fgvc.train import set_precision
+from cars_fgvc.train import set_precision, keep_freed_memory
 
 def transforms(table, size, bs):
     for aug in ('light', 'fastai'):
@@ -32,40 +39,61 @@ def model(size, bs, n_classes):
     m = timm.create_model('tf_efficientnet_lite0', num_classes=n_classes)
     opt = torch.optim.AdamW(m.parameters(), 1e-3)
     x,y = torch.randn(bs, 3, size, size),torch.randint(0, n_classes, (bs,))
-    for fmt in (torch.contiguous_format, torch.channels_last):
+    for fmt,keep in ((torch.contiguous_format, False), (torch.channels_last, False), (torch.channels_last, True)):
+        if keep: keep_freed_memory()
         m, xx = m.to(memory_format=fmt), x.contiguous(memory_format=fmt)
         ts = []
         for i in range(8):
             t0 = time.perf_counter()
             loss = torch.nn.functional.cross_entropy(m(xx), y); opt.zero_grad(); loss.backward(); opt.step()
             ts.append(time.perf_counter() - t0)
-        print(f'model, {"channels-last" if fmt == torch.channels_last else "contiguous"}: {bs*6/sum(ts[2:]):.1f} images/s')
+        print(f'model, {"channels-last" if fmt == torch.channels_last else "contiguous"}{", freed memory kept" if keep else ""}: '
+              f'{bs*6/sum(ts[2:]):.1f} images/s')
 
-class Times(Callback):
-    def __init__(self, stop): self.stop = stop
-    def before_train(self): self.ts = [time.perf_counter()]
+class Phases(Callback):
+    "Seconds per training batch spent waiting for data, in the forward and backward passes and the optimiser step"
+    order = -100
+    def __init__(self, stop): self.stop,self.rows = stop,[]
+    def before_train(self): self.last = time.perf_counter()
+    def before_batch(self):
+        if self.training: self.t,self.t0 = dict(epoch=self.epoch, batch=self.iter, wait=time.perf_counter() - self.last),time.perf_counter()
+    def _mark(self, k): now = time.perf_counter(); self.t[k] = now - self.t0; self.t0 = now
+    def after_pred(self):
+        if self.training: self._mark('forward')
+    def before_step(self): self._mark('backward')
+    def after_step(self): self._mark('step')
     def after_batch(self):
         if not self.training: return
-        self.ts.append(time.perf_counter())
-        if self.stop and self.iter + 1 == self.stop: raise CancelFitException()
+        self.rows.append(self.t); self.last = time.perf_counter()
+        if self.iter + 1 == self.stop: raise CancelTrainException()
 
-def loop(table, size, bs, batches):
-    dls = cars_dls(table, 'tf_efficientnet_lite0', size, bs)
+def loop(table, size, bs, batches, workers, malloc):
+    if malloc == 'default': cars_train.keep_freed_memory = lambda: False   # set_precision calls it on the CPU
+    dls = cars_dls(table, 'tf_efficientnet_lite0', size, bs, num_workers=workers)
     learn = cars_learner(dls, 'tf_efficientnet_lite0')
     set_precision(learn); learn.unfreeze()
-    cb = Times(batches); learn.add_cb(cb)
-    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(1, 2e-3)
-    d = np.diff(cb.ts)
-    print(f'loop: {len(d)} batches, {bs*len(d)/d.sum():.1f} images/s over the epoch, {bs/d[3:].mean():.1f} after 3 batches; '
-          f'first batch {d[0]:.1f} s, median {np.median(d):.2f} s')
+    cb = Phases(batches); learn.add_cb(cb)
+    with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(2, 2e-3)
+    d = pd.DataFrame(cb.rows)
+    steady = d[d.batch >= 2][['wait', 'forward', 'backward', 'step']].median()
+    first = d[(d.epoch == 1) & (d.batch == 0)][['wait', 'forward', 'backward', 'step']].sum(1).item()
+    print(f'loop, {workers} workers, malloc {malloc}: per batch ' + ', '.join(f'{k} {v:.2f} s' for k,v in steady.items()) +
+          f'; {bs/steady.sum():.1f} images/s; first batch of epoch 2 {first:.1f} s', flush=True)
 
 if __name__ == '__main__':
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument('data'); p.add_argument('--size', type=int, default=224); p.add_argument('--bs', type=int, default=32)
-    p.add_argument('--what', default='transforms,model,loop'); p.add_argument('--batches', type=int, default=0)
+    p.add_argument('--what', default='transforms,model,loop'); p.add_argument('--batches', type=int, default=12)
+    p.add_argument('--loops', default='2:default,0:default,2:keep,0:keep', help='WORKERS:MALLOC entries for loop')
     a = p.parse_args()
     table = read_cars(a.data)
     what = a.what.split(',')
     if 'transforms' in what: transforms(table, a.size, a.bs)
     if 'model' in what: model(a.size, a.bs, table.n_classes)
-    if 'loop' in what: loop(table, a.size, a.bs, a.batches)
+    if 'loop' in what:
+        configs = a.loops.split(',')
+        if len(configs) == 1: loop(table, a.size, a.bs, a.batches, int(configs[0].split(':')[0]), configs[0].split(':')[1])
+        else:
+            for c in configs:
+                subprocess.run([sys.executable, __file__, a.data, '--size', str(a.size), '--bs', str(a.bs), '--what', 'loop',
+                                '--batches', str(a.batches), '--loops', c], check=True)

@@ -13,8 +13,8 @@ from .dataset import CarsTable, read_cars
 from .cache import load_image, build_cache
 
 # %% auto #0
-__all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'batch_augs', 'cars_datablock', 'cars_dls',
-           'plot_class_counts', 'test_rows', 'cars_test_dl']
+__all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'default_workers', 'batch_augs', 'cars_datablock',
+           'cars_dls', 'plot_class_counts', 'test_rows', 'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -53,6 +53,11 @@ class CarsImage:
             raise CarsError(f'cannot be loaded ({type(e).__name__}: {e}).', r.path,
                             'restore the file; `cars_fgvc_info --full DATA` lists every bad file, and a new or resumed run leaves them out') from None
 
+# %% ../nbs/01f_data.ipynb #b077da2a
+def default_workers()->int:
+    "Loader processes when none are asked for: fastai's default with a GPU, 0 (load in the training process) on a CPU-only machine"
+    return defaults.cpus if torch.cuda.is_available() else 0
+
 # %% ../nbs/01f_data.ipynb #e597d89a
 AUGS = {'fastai': {}, 'light': dict(max_zoom=1., max_lighting=0., max_warp=0.)}
 
@@ -86,7 +91,7 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
              cache:int|None=None,# shorter side of a pre-resized image cache to read from (None: read the photos)
              cache_dir=None,     # where the cache lives (default `cache_dir()`)
              presize=None,       # CPU resize before augmentation (default 1.4 × `size`)
-             num_workers=None,   # loader processes (default: fastai's)
+             num_workers=None,   # loader processes (default: `default_workers()`)
              **kwargs            # passed to `cars_datablock` (e.g. `aug='light'`, `min_scale`, `max_rotate`)
             )->DataLoaders:
     "Train/valid `DataLoaders` over the training images of `table`; the test images never enter"
@@ -96,7 +101,7 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
     if valid_files is None: trn,val = split_train_valid(df, valid_pct, seed)
     else: held = held_out(df, valid_files); trn,val = np.flatnonzero(~held),np.flatnonzero(held)
     dblock = cars_datablock(table.vocab, val, size, presize, model_stats(arch), crop, margin, grayscale, **kwargs)
-    kw = dict(bs=bs, **({} if num_workers is None else dict(num_workers=num_workers)))
+    kw = dict(bs=bs, num_workers=default_workers() if num_workers is None else num_workers)
     if balanced:
         counts = df.label.map(df.loc[trn].label.value_counts())
         dls = dblock.weighted_dataloaders(df, wgts=(1/counts).values, **kw)

@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_train.ipynb #f4809615
 from __future__ import annotations
-import json, math, os, platform, re, subprocess, sys, time, warnings
+import ctypes, ctypes.util, json, math, os, platform, re, subprocess, sys, time, warnings
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
 from .core import *
@@ -13,10 +13,11 @@ from .data import cars_dls, cars_test_dl
 from .learner import cars_learner, top5, initial_loss, overfit_batch
 
 # %% auto #0
-__all__ = ['TEST_FIELDS', 'scaled_bs', 'budget_epochs', 'plan_epochs', 'stage_plan', 'save_checkpoint', 'random_state',
-           'set_random', 'NonFiniteLoss', 'RunLog', 'run_environment', 'set_precision', 'find_lr', 'check_no_test',
-           'fit_stages', 'score_test', 'plot_run', 'open_run', 'save_valid', 'read_valid', 'check_data', 'finish_run',
-           'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
+__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'TEST_FIELDS', 'scaled_bs', 'budget_epochs', 'plan_epochs', 'stage_plan',
+           'save_checkpoint', 'random_state', 'set_random', 'NonFiniteLoss', 'RunLog', 'run_environment',
+           'keep_freed_memory', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages', 'score_test', 'plot_run',
+           'open_run', 'save_valid', 'read_valid', 'check_data', 'finish_run', 'train_cars', 'cars_fgvc_train',
+           'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def scaled_bs(bs:int, size0:int, size:int)->int:
@@ -135,11 +136,21 @@ def run_environment()->dict:
     return dict(python=platform.python_version(), torch=torch.__version__, fastai=fastai.__version__, timm=timm.__version__,
                 cars_fgvc=cars_fgvc.__version__, git_commit=commit, device=dev)
 
+# %% ../nbs/03_train.ipynb #b468b47e
+M_TRIM_THRESHOLD,M_MMAP_MAX = -1,-4   # glibc's mallopt parameters (malloc.h)
+
+def keep_freed_memory()->bool:
+    "Have glibc's malloc keep freed memory for reuse instead of returning it to the OS; False if this is not glibc"
+    try: libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6'); libc.gnu_get_libc_version
+    except (OSError, AttributeError): return False
+    return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
+
 # %% ../nbs/03_train.ipynb #811ceef9
 def set_precision(learn, precision='auto', channels_last=True)->str:
-    "Mixed precision (on CUDA, per `precision`: 'auto', 'fp16', 'bf16', 'fp32') and channels-last; fp32 on CPU"
+    "Mixed precision (on CUDA, per `precision`: 'auto', 'fp16', 'bf16', 'fp32') and channels-last; on the CPU fp32 and `keep_freed_memory`"
     check_choice(precision, ('auto', 'fp16', 'bf16', 'fp32'), 'precision')
     if not torch.cuda.is_available():
+        keep_freed_memory()
         if channels_last: learn.to_channelslast(use_amp=False)
         return 'fp32'
     p = 'fp16' if precision == 'auto' else precision
