@@ -15,7 +15,7 @@
   pace, and the whole first batch of the second epoch (forked workers and memory re-mapped after validation).
 """
 import argparse, subprocess, sys, time
-import numpy as np, pandas as pd, torch, timm
+import pandas as pd, torch, timm
 from fastai.vision.all import Callback, CancelTrainException
 import cars_fgvc.train as cars_train
 from cars_fgvc.dataset import read_cars
@@ -85,15 +85,19 @@ if __name__ == '__main__':
     p.add_argument('data'); p.add_argument('--size', type=int, default=224); p.add_argument('--bs', type=int, default=32)
     p.add_argument('--what', default='transforms,model,loop'); p.add_argument('--batches', type=int, default=12)
     p.add_argument('--loops', default='2:default,0:default,2:keep,0:keep', help='WORKERS:MALLOC entries for loop')
+    p.add_argument('--in-process', action='store_true', help=argparse.SUPPRESS)   # run the first --loops entry here
     a = p.parse_args()
     table = read_cars(a.data)
     what = a.what.split(',')
     if 'transforms' in what: transforms(table, a.size, a.bs)
     if 'model' in what: model(a.size, a.bs, table.n_classes)
     if 'loop' in what:
-        configs = a.loops.split(',')
-        if len(configs) == 1: loop(table, a.size, a.bs, a.batches, int(configs[0].split(':')[0]), configs[0].split(':')[1])
-        else:
-            for c in configs:
+        configs = [c.split(':') for c in a.loops.split(',')]
+        if not all(len(c) == 2 and c[0].isdigit() and c[1] in ('default', 'keep') for c in configs):
+            p.error(f'--loops takes WORKERS:MALLOC entries, MALLOC default or keep, e.g. 0:keep (got {a.loops})')
+        if a.batches < 3: p.error('--batches must be at least 3 (the pace is measured from the third batch on)')
+        if a.in_process: loop(table, a.size, a.bs, a.batches, int(configs[0][0]), configs[0][1])
+        else:   # each setting in a fresh process: the malloc setting cannot be undone
+            for w,m in configs:
                 subprocess.run([sys.executable, __file__, a.data, '--size', str(a.size), '--bs', str(a.bs), '--what', 'loop',
-                                '--batches', str(a.batches), '--loops', c], check=True)
+                                '--batches', str(a.batches), '--loops', f'{w}:{m}', '--in-process'])

@@ -56,7 +56,7 @@ class CarsImage:
 # %% ../nbs/01f_data.ipynb #b077da2a
 def default_workers()->int:
     "Loader processes when none are asked for: fastai's default with a GPU, 0 (load in the training process) on a CPU-only machine"
-    return defaults.cpus if torch.cuda.is_available() else 0
+    return min(16, defaults.cpus) if torch.cuda.is_available() else 0
 
 # %% ../nbs/01f_data.ipynb #e597d89a
 AUGS = {'fastai': {}, 'light': dict(max_zoom=1., max_lighting=0., max_warp=0.)}

@@ -11,7 +11,7 @@ from sklearn.metrics import f1_score
 from .core import *
 from .check import check_images
 from .dataset import read_cars, CarsTable
-from .data import CarsImage, split_train_valid, held_out, test_rows
+from .data import CarsImage, split_train_valid, held_out, test_rows, default_workers
 from .learner import top5
 from .train import read_valid
 
@@ -21,7 +21,7 @@ __all__ = ['load_model', 'model_crop', 'image_table', 'class_probs', 'predict', 
 
 # %% ../nbs/04_predict.ipynb #4a2e250c
 def load_model(model, cpu:bool|None=None)->Learner:
-    "The learner exported by a run (a run folder or its `.pkl` file), its DataLoaders on the device of its model (GPU unless `cpu`)"
+    "The learner exported by a run (a run folder or its `.pkl` file), its DataLoaders on the device of its model (GPU unless `cpu`) with `default_workers`"
     p = Path(model).expanduser()
     fn = p/'export.pkl' if p.is_dir() else p
     if not fn.is_file():
@@ -31,6 +31,7 @@ def load_model(model, cpu:bool|None=None)->Learner:
     except Exception as e:
         raise CarsError(f'cannot load the model ({type(e).__name__}: {e})', fn, 'pass a learner saved by cars_fgvc_train (learn.export)')
     learn.dls.to(one_param(learn.model).device)   # the export keeps the device it was made on; batches go where the model is
+    for dl in learn.dls.loaders: dl.fake_l.num_workers = default_workers()   # and its loader processes: this machine's, not the trainer's
     learn.run_dir = fn.parent if (fn.parent/'config.json').exists() else None
     return learn
 

@@ -140,14 +140,16 @@ def run_environment()->dict:
 M_TRIM_THRESHOLD,M_MMAP_MAX = -1,-4   # glibc's mallopt parameters (malloc.h)
 
 def keep_freed_memory()->bool:
-    "Have glibc's malloc keep freed memory for reuse instead of returning it to the OS; False if this is not glibc"
-    try: libc = ctypes.CDLL(ctypes.util.find_library('c') or 'libc.so.6'); libc.gnu_get_libc_version
-    except (OSError, AttributeError): return False
-    return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
+    "Have glibc's malloc keep freed memory for reuse instead of returning it to the OS, for the rest of the process; False if this is not glibc"
+    try:
+        libc = ctypes.CDLL('libc.so.6' if sys.platform.startswith('linux') else ctypes.util.find_library('c'))
+        libc.gnu_get_libc_version; mallopt = libc.mallopt
+    except (OSError, AttributeError, TypeError): return False
+    return bool(mallopt(M_MMAP_MAX, 0)) and bool(mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
 
 # %% ../nbs/03_train.ipynb #811ceef9
 def set_precision(learn, precision='auto', channels_last=True)->str:
-    "Mixed precision (on CUDA, per `precision`: 'auto', 'fp16', 'bf16', 'fp32') and channels-last; on the CPU fp32 and `keep_freed_memory`"
+    "Mixed precision (on CUDA, per `precision`: 'auto', 'fp16', 'bf16', 'fp32') and channels-last; on the CPU fp32 and `keep_freed_memory` (for the rest of the process)"
     check_choice(precision, ('auto', 'fp16', 'bf16', 'fp32'), 'precision')
     if not torch.cuda.is_available():
         keep_freed_memory()
@@ -328,7 +330,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                crop=False, cache=None,      # train on box crops; pre-resized image cache (shorter side)
                on_bad='skip',               # files that cannot be read: 'skip' (listed in skipped.csv) or 'stop'
                precision='auto',            # 'auto' (fp16 on CUDA), 'fp16', 'bf16', 'fp32'
-               num_workers=None,            # loader processes
+               num_workers=None,            # loader processes (default: 0 without a GPU, else one per core up to 16)
                resume=False,                # continue the run in `out` from its last committed epoch
                overfit=False,               # only check that one batch can be learned, then stop
                report=True,                 # write report.html (`cars_fgvc_report`) at the end
@@ -416,7 +418,7 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     cache:int=None,                 # pre-resized image cache (shorter side), e.g. 320
                     on_bad:str='skip',              # files that cannot be read: skip (listed in RUN/skipped.csv) or stop
                     precision:str='auto',           # auto, fp16, bf16 or fp32
-                    num_workers:int=None,           # loader processes
+                    num_workers:int=None,           # loader processes (default: 0 without a GPU, else one per core up to 16)
                     resume:bool=False,              # continue the run in --out
                     overfit_batch:bool=False,       # only check that one batch can be learned
                     report:bool=True):              # write report.html at the end (--no-report: skip)
@@ -438,7 +440,7 @@ def cars_fgvc_lr_find(data:str,                        # dataset folder
                       pretrained:bool=True,            # ImageNet weights (--no-pretrained: random)
                       weights:str=None,                # .safetensors/.pth state dict for the body
                       size:int=224, bs:int=32,         # image and batch size
-                      num_workers:int=None):           # loader processes
+                      num_workers:int=None):           # loader processes (default: 0 without a GPU, else one per core up to 16)
     "Run fastai's LR finder on the training images, save the plot and print the suggestions"
     with cli_errors():
         learn = cars_learner(cars_dls(read_cars(data), arch, size, bs, num_workers=num_workers), arch, pretrained, weights)
