@@ -5,13 +5,15 @@
 # %% ../nbs/01e_cache.ipynb #231102c2
 from __future__ import annotations
 import os, sys, json, hashlib, warnings
-import pandas as pd
+import numpy as np, pandas as pd
+from contextlib import contextmanager
 from PIL import Image
 from fastcore.all import *
 from .core import *
 
 # %% auto #0
-__all__ = ['crop_box', 'has_box', 'load_image', 'cache_key', 'resize_shorter', 'build_cache', 'cars_fgvc_cache']
+__all__ = ['crop_box', 'has_box', 'load_image', 'cache_key', 'resize_shorter', 'build_cache', 'decode_array', 'ArrayCache',
+           'cars_fgvc_cache']
 
 # %% ../nbs/01e_cache.ipynb #60760a7e
 def crop_box(img,        # a PIL image
@@ -79,16 +81,117 @@ def build_cache(df,              # rows with `path` (and x1..y2 when cropping)
                    chunksize=max(1, len(args)//(8*defaults.cpus)))
     return pd.Series(list(res), index=df.index, dtype=object)
 
+# %% ../nbs/01e_cache.ipynb #5508420a
+def _stamp(fn)->list: st = os.stat(fn); return [st.st_size, st.st_mtime_ns]
+
+def decode_array(fn, box=None, size=320, margin=0.1, grayscale=False)->np.ndarray:
+    "Image file `fn` as a uint8 array (3, h, w), cropped to `box` and with its shorter side resized to `size` as `build_cache` does"
+    return np.ascontiguousarray(np.asarray(resize_shorter(load_image(fn, box, margin, grayscale), size), dtype=np.uint8).transpose(2, 0, 1))
+
+def _decode(args):
+    "`decode_array` for a worker process: the array, or the error as text"
+    try: return decode_array(*args)
+    except Exception as e: return f'{type(e).__name__}: {e}'
+
+# %% ../nbs/01e_cache.ipynb #76de2d5c
+class ArrayCache:
+    "The images of dataset `root`, decoded once at shorter side `size`, as uint8 in one memory-mapped file under `cache_dir(dest)`"
+    def __init__(self, root, size=320, crop=True, margin=0.1, grayscale=False, dest=None):
+        store_attr()
+        self.root = str(Path(root).resolve())
+        tag = hashlib.sha1(json.dumps([self.root, size, crop and margin, grayscale]).encode()).hexdigest()[:12]
+        self.name = f'{Path(self.root).name}-{size}{"-crop" if crop else ""}{"-gray" if grayscale else ""}-{tag}'
+        self._index,self._mm = None,None
+
+    @property
+    def dir(self)->Path: return cache_dir(self.dest)/'arrays'
+    @property
+    def data(self)->Path: return self.dir/f'{self.name}.u8'
+    @property
+    def index_fn(self)->Path: return self.dir/f'{self.name}.json'
+    @property
+    def index(self)->dict:
+        if self._index is None: self._index = load_json(self.index_fn) if self.index_fn.exists() else {}
+        return self._index
+    def __getstate__(self): return {**self.__dict__, '_index': None, '_mm': None}   # pickles (exports, workers) reopen the files
+
+    def key(self, fn, box=None)->str:
+        "Index key of image `fn` (with `box` when this cache crops)"
+        return str(fn) + (f'|{",".join(str(int(o)) for o in box)}' if self.crop and has_box(box) else '')
+
+    def _boxes(self, df): return list(df[BOX_COLS].itertuples(index=False, name=None)) if self.crop and 'x1' in df else [None]*len(df)
+    def _args(self, fn, box): return (fn, box if self.crop else None, self.size, self.margin, self.grayscale)
+
+# %% ../nbs/01e_cache.ipynb #6382ea3c
+@contextmanager
+def _locked(fn):
+    "Hold an exclusive lock on file `fn` (no lock where `fcntl` is missing)"
+    try: import fcntl
+    except ImportError: yield; return
+    with open(fn, 'a') as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try: yield
+        finally: fcntl.flock(f, fcntl.LOCK_UN)
+
+@patch
+def build(self:ArrayCache, df, n_workers=None, chunk=512):
+    "Decode the rows of `df` (`path`, and x1..y2 when cropping) that are missing or changed, append them, then write the index; returns `self`"
+    self.dir.mkdir(parents=True, exist_ok=True)
+    with _locked(self.dir/f'{self.name}.lock'):
+        self._index = None   # another process may have added entries
+        todo = {}
+        for fn,box in zip(df.path, self._boxes(df)):
+            k,e = self.key(fn, box),self.index.get(self.key(fn, box), {})
+            try: stale = e.get('stamp') != _stamp(fn)
+            except OSError: stale = 'error' not in e
+            if stale: todo[k] = (str(fn), box)
+        if not todo: return self
+        items,bad = list(todo.items()),0
+        end = max((e['offset'] + int(np.prod(e['shape'])) for e in self.index.values() if 'offset' in e), default=0)
+        self.data.touch()
+        with open(self.data, 'r+b') as f:
+            f.seek(end)   # after the last indexed entry: an interrupted build's unindexed bytes are overwritten
+            for i in pbar(range(0, len(items), chunk), f'caching {len(items)} images as arrays'):
+                part = items[i:i + chunk]
+                res = parallel(_decode, [self._args(*o) for _,o in part], n_workers=defaults.cpus if n_workers is None else n_workers)
+                for (k,(fn,_)),a in zip(part, res):
+                    try: stamp = _stamp(fn)
+                    except OSError: stamp = None
+                    if isinstance(a, str): self.index[k] = dict(error=a, stamp=stamp); bad += 1; continue
+                    self.index[k] = dict(offset=f.tell(), shape=list(a.shape), stamp=stamp)
+                    f.write(a.tobytes())
+            f.flush(); os.fsync(f.fileno())
+        with replacing(self.index_fn) as tmp: tmp.write_text(json.dumps(self.index))
+    if bad: warnings.warn(f'{bad} of {len(items)} images cannot be read and stay uncached (e.g. {next(fn for k,(fn,_) in items if "error" in self.index[k])})')
+    self._mm = None
+    return self
+
+@patch
+def get(self:ArrayCache, fn, box=None)->np.ndarray:
+    "The uint8 array (3, h, w) of image `fn`: from the cache if its entry is current, else decoded now; `OSError` if it cannot be read"
+    e = self.index.get(self.key(fn, box))
+    if e is None or e['stamp'] != _stamp(fn): return decode_array(*self._args(fn, box))
+    if 'error' in e: raise OSError(e['error'])
+    n = int(np.prod(e['shape']))
+    if self._mm is None or len(self._mm) < e['offset'] + n: self._mm = np.memmap(self.data, np.uint8, 'r')
+    return np.array(self._mm[e['offset']:e['offset'] + n]).reshape(e['shape'])
+
 # %% ../nbs/01e_cache.ipynb #0752c620
 @cars_cli
 def cars_fgvc_cache(path:str,            # dataset folder
                     size:int=320,        # shorter side of the cached images
                     no_crop:bool_arg=False, # cache whole photos instead of box crops
                     margin:float=0.1,    # box margin when cropping
+                    format:str='jpeg',   # jpeg (small files, decoded each epoch) or array (uint8 pixels, read without decoding)
                     dest:str=None):      # cache folder (default: $CARS_FGVC_CACHE or ~/.cars_fgvc/cache)
-    "Pre-resize (and crop) every training image of a Stanford Cars folder into the cache"
+    "Pre-resize (and crop) the images of a Stanford Cars folder into the cache: the training images (jpeg) or all of them (array)"
     from cars_fgvc.dataset import read_cars
     with cli_errors():
+        check_choice(format, ('jpeg', 'array'), 'cache format')
         t = read_cars(path)
+        if format == 'array':
+            ac = ArrayCache(t.root, size, not no_crop, margin, dest=dest).build(t.df)
+            n = sum('offset' in ac.index.get(ac.key(p, b), {}) for p,b in zip(t.df.path, ac._boxes(t.df)))
+            return print(f'{n} of {len(t.df)} images cached in {ac.data} ({ac.data.stat().st_size/2**20:,.1f} MiB)')
         c = build_cache(t.train, size, not no_crop, margin, dest)
         print(f'{c.notna().sum()} of {len(c)} training images cached in {cache_dir(dest)/str(size)}')
