@@ -4,17 +4,19 @@
 
 # %% ../nbs/01f_data.ipynb #3d2f99cc
 from __future__ import annotations
-import warnings
+import math, random, warnings
+import torchvision.transforms.v2.functional as TVF
 import numpy as np, pandas as pd
 from fastai.vision.all import *
 from fastai.callback.data import *
 from .core import *
 from .dataset import CarsTable, read_cars
-from .cache import load_image, build_cache
+from .cache import load_image, build_cache, ArrayCache
 
 # %% auto #0
 __all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'default_workers', 'batch_augs', 'cars_datablock',
-           'cars_dls', 'plot_class_counts', 'test_rows', 'cars_test_dl']
+           'cars_dls', 'ArrayImage', 'image_getter', 'RandomCropResize', 'SquishResize', 'plot_class_counts',
+           'test_rows', 'cache_rows', 'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -40,18 +42,20 @@ def model_stats(arch:str|None=None)->tuple:
     return (tuple(cfg.mean), tuple(cfg.std)) if cfg is not None else imagenet_stats
 
 # %% ../nbs/01f_data.ipynb #db49e1c5
-class CarsImage:
+class CarsImage(Transform):
     "Load a table row as a PILImage: the cached copy if there is one, else the photo cropped to its box"
-    def __init__(self, crop=True, margin=0.1, grayscale=False): store_attr()
-    def __call__(self, r):
+    def __init__(self, crop=True, margin=0.1, grayscale=False): super().__init__(); store_attr()
+    def encodes(self, r):
         box = (r.x1, r.y1, r.x2, r.y2) if self.crop else None
         cached = r.get('cached')
         try:
             if isinstance(cached, str): return PILImage(load_image(cached, grayscale=self.grayscale))
             return PILImage(load_image(r.path, box, self.margin, self.grayscale))
-        except Exception as e:
-            raise CarsError(f'cannot be loaded ({type(e).__name__}: {e}).', r.path,
-                            'restore the file; `cars_fgvc_info --full DATA` lists every bad file, and a new or resumed run leaves them out') from None
+        except Exception as e: raise _unloadable(r, e) from None
+
+def _unloadable(r, e)->CarsError:
+    return CarsError(f'cannot be loaded ({type(e).__name__}: {e}).', r.path,
+                     'restore the file; `cars_fgvc_info --full DATA` lists every bad file, and a new or resumed run leaves them out')
 
 # %% ../nbs/01f_data.ipynb #b077da2a
 def default_workers()->int:
@@ -61,20 +65,21 @@ def default_workers()->int:
 # %% ../nbs/01f_data.ipynb #e597d89a
 AUGS = {'fastai': {}, 'light': dict(max_zoom=1., max_lighting=0., max_warp=0.)}
 
-def batch_augs(size=224, min_scale=0.35, aug='light', **aug_kw)->list:
-    "Batch augmentation: `aug_transforms` with `AUGS[aug]` (then `aug_kw`); 'light' crops first, so its flip and rotation touch fewer pixels"
+def batch_augs(size=224, min_scale=0.35, aug='light', cropped=False, **aug_kw)->list:
+    "Batch augmentation: `aug_transforms` with `AUGS[aug]` (then `aug_kw`); 'light' crops first, so its flip and rotation touch fewer pixels; no crop if the items are `cropped`"
     aug_kw = {**AUGS[check_choice(aug, AUGS, 'augmentation')], **aug_kw}
+    if cropped: return aug_transforms(**aug_kw)
     if aug != 'light': return aug_transforms(size=size, min_scale=min_scale, **aug_kw)
     return [RandomResizedCropGPU(size, min_scale=min_scale, ratio=(1, 1)), *aug_transforms(size=size, **aug_kw)]
 
 def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stats, crop=True, margin=0.1,
-                   grayscale=False, min_scale=0.35, method=ResizeMethod.Squish, aug='light', **aug_kw)->DataBlock:
-    "The fastai `DataBlock` for table rows: presize on the CPU, augment (`batch_augs`) and normalise on the batch"
-    return DataBlock(blocks=(ImageBlock, CategoryBlock(vocab=list(vocab))),
-                     get_x=CarsImage(crop, margin, grayscale), get_y=ColReader('class_name'),
-                     splitter=IndexSplitter(valid_idx),
-                     item_tfms=Resize(presize or int(size*1.4), method=method),
-                     batch_tfms=[*batch_augs(size, min_scale, aug, **aug_kw), Normalize.from_stats(*stats)])
+                   grayscale=False, min_scale=0.35, method=ResizeMethod.Squish, aug='light', arrays:ArrayCache=None, **aug_kw)->DataBlock:
+    "The fastai `DataBlock` for table rows: presize on the CPU (or crop `arrays`' items), augment (`batch_augs`) and normalise on the batch"
+    if arrays is None: blk,get_x,item_tfms = ImageBlock,CarsImage(crop, margin, grayscale),Resize(presize or int(size*1.4), method=method)
+    else: blk,get_x,item_tfms = TransformBlock(batch_tfms=IntToFloatTensor),ArrayImage(arrays),[RandomCropResize(size, min_scale), SquishResize(size)]
+    return DataBlock(blocks=(blk, CategoryBlock(vocab=list(vocab))), get_x=get_x, get_y=ColReader('class_name'),
+                     splitter=IndexSplitter(valid_idx), item_tfms=item_tfms,
+                     batch_tfms=[*batch_augs(size, min_scale, aug, arrays is not None, **aug_kw), Normalize.from_stats(*stats)])
 
 # %% ../nbs/01f_data.ipynb #ad363068
 def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training rows are used
@@ -89,6 +94,7 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
              balanced=False,     # oversample rare classes so batches are class-balanced
              grayscale=False,    # train on grayscale (as 3 channels)
              cache:int|None=None,# shorter side of a pre-resized image cache to read from (None: read the photos)
+             cache_format='jpeg',# 'jpeg' (small files, decoded each epoch) or 'array' (uint8 pixels, `ArrayCache`)
              cache_dir=None,     # where the cache lives (default `cache_dir()`)
              presize=None,       # CPU resize before augmentation (default 1.4 × `size`)
              num_workers=None,   # loader processes (default: `default_workers()`)
@@ -97,10 +103,13 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
     "Train/valid `DataLoaders` over the training images of `table`; the test images never enter"
     df = table.train.reset_index(drop=True)
     assert (df.split == 'train').all()
-    if cache: df = df.assign(cached=build_cache(df, cache, crop, margin, cache_dir))
+    arrays = None
+    if cache and check_choice(cache_format, ('jpeg', 'array'), 'cache format') == 'array':
+        arrays = ArrayCache(table.root, cache, crop, margin, grayscale, cache_dir).build(df)
+    elif cache: df = df.assign(cached=build_cache(df, cache, crop, margin, cache_dir))
     if valid_files is None: trn,val = split_train_valid(df, valid_pct, seed)
     else: held = held_out(df, valid_files); trn,val = np.flatnonzero(~held),np.flatnonzero(held)
-    dblock = cars_datablock(table.vocab, val, size, presize, model_stats(arch), crop, margin, grayscale, **kwargs)
+    dblock = cars_datablock(table.vocab, val, size, presize, model_stats(arch), crop, margin, grayscale, arrays=arrays, **kwargs)
     kw = dict(bs=bs, num_workers=default_workers() if num_workers is None else num_workers)
     if balanced:
         counts = df.label.map(df.loc[trn].label.value_counts())
@@ -108,6 +117,40 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
     else: dls = dblock.dataloaders(df, **kw)
     dls.table = table
     return dls
+
+# %% ../nbs/01f_data.ipynb #f51a1fda
+class ArrayImage(Transform):
+    "Load a table row as a uint8 `TensorImage` (3, h, w) from an `ArrayCache`; a row it lacks is decoded the same way on the fly"
+    def __init__(self, cache:ArrayCache): super().__init__(); self.cache = cache
+    @property
+    def crop(self)->bool: return self.cache.crop
+    def encodes(self, r):
+        try: return TensorImage(torch.from_numpy(self.cache.get(r.path, (r.x1, r.y1, r.x2, r.y2) if self.crop else None)))
+        except Exception as e: raise _unloadable(r, e) from None
+
+def image_getter(dls):
+    "The image getter of `dls` (`CarsImage` or `ArrayImage`), also in learners exported when fastai wrapped it in a function"
+    for f in dls.valid_ds.tls[0].tfms.fs:
+        if isinstance(f, (CarsImage, ArrayImage)): return f
+        for c in getattr(getattr(getattr(f, 'encodes', None), '_f', None), '__closure__', None) or ():
+            if isinstance(c.cell_contents, (CarsImage, ArrayImage)): return c.cell_contents
+
+class RandomCropResize(Transform):
+    "Training items: a crop of `min_scale`..1 of a uint8 image's area, with the image's aspect, at a random place, squished to `size`"
+    split_idx,order = 0,6
+    def __init__(self, size:int, min_scale=0.35): store_attr()
+    def encodes(self, x:TensorImage):
+        h,w = x.shape[-2:]
+        s = math.sqrt(random.uniform(self.min_scale, 1))
+        ch,cw = max(1, round(h*s)),max(1, round(w*s))
+        t,l = random.randint(0, h - ch),random.randint(0, w - cw)
+        return TensorImage(TVF.resized_crop(x.as_subclass(Tensor), t, l, ch, cw, [self.size]*2, antialias=True))
+
+class SquishResize(Transform):
+    "Validation and test items: the whole uint8 image squished to `size`"
+    split_idx,order = 1,6
+    def __init__(self, size:int): store_attr()
+    def encodes(self, x:TensorImage): return TensorImage(TVF.resize(x.as_subclass(Tensor), [self.size]*2, antialias=True))
 
 # %% ../nbs/01f_data.ipynb #e45ea79f
 def plot_class_counts(table:CarsTable, split='train', top=None, ax=None, figsize=(10, 3)):
@@ -129,8 +172,15 @@ def test_rows(table:CarsTable, with_labels=True)->pd.DataFrame:
     if not len(df): raise CarsError('this dataset has no test images.', table.root, 'check the cars_test/ (or test/) folder')
     return df
 
+def cache_rows(dls, rows:pd.DataFrame, table:CarsTable):
+    "Add `rows` of dataset `table` to the array cache `dls` reads from, if any and if it is this dataset's (others are decoded on the fly)"
+    g = image_getter(dls)
+    if isinstance(g, ArrayImage) and g.cache.root == str(Path(table.root).resolve()): g.cache.build(rows)
+
 def cars_test_dl(dls, table:CarsTable=None, with_labels=True, crop=False):
     "A loader over the test images of `table` (default `dls.table`), for the one final evaluation; boxes used only if `crop`"
-    df = test_rows(table or dls.table, with_labels)
+    table = table or dls.table
+    df = test_rows(table, with_labels)
     if not crop: df = df.assign(**dict.fromkeys(BOX_COLS, pd.NA))
+    cache_rows(dls, df, table)
     return dls.test_dl(df, with_labels=with_labels)

@@ -11,7 +11,7 @@ from sklearn.metrics import f1_score
 from .core import *
 from .check import check_images
 from .dataset import read_cars, CarsTable
-from .data import CarsImage, split_train_valid, held_out, test_rows, default_workers
+from .data import image_getter, cache_rows, split_train_valid, held_out, test_rows, default_workers
 from .learner import top5
 from .train import read_valid
 
@@ -37,7 +37,7 @@ def load_model(model, cpu:bool|None=None)->Learner:
 
 def model_crop(learn)->bool:
     "Whether the model was trained on box crops (its image getter crops)"
-    return any(getattr(f, 'crop', False) for f in learn.dls.valid_ds.tls[0].tfms.fs if isinstance(f, CarsImage))
+    return bool(getattr(image_getter(learn.dls), 'crop', False))
 
 # %% ../nbs/04_predict.ipynb #7880a1dd
 def image_table(src,                # a folder, an image, or a .csv file
@@ -163,6 +163,7 @@ def labelled_rows(learn, table:CarsTable, split='test')->tuple:
 def evaluate(learn, table:CarsTable, split='test', tta=True, bs=64)->dict:
     "Metrics of `learn` on the labelled `split` of `table`, plain and (if `tta`) with TTA"
     rows,targs = labelled_rows(learn, table, split)
+    cache_rows(learn.dls, rows, table)
     vocab = list(learn.dls.vocab)
     t0,res = time.time(),dict(split=split, n_images=len(rows), n_classes=int(rows.class_name.nunique()), data=str(table.root))
     res['plain'] = _scores(class_probs(learn, rows, False, bs), targs, rows.class_name.tolist(), rows.make.tolist(), vocab)

@@ -238,7 +238,7 @@ def open_run(run:Path, recipe:dict, resume=False, overfit=False)->tuple:
             raise CarsError('this folder already holds a run.', run, 'continue it with --resume, or choose another --out')
         return recipe,{}
     if not (run/'config.json').exists(): raise CarsError('there is no run to resume here.', run, 'start it without --resume')
-    recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', **load_json(run/'config.json')['recipe']}   # runs from before these options
+    recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', 'cache_format': 'jpeg', **load_json(run/'config.json')['recipe']}   # runs from before these options
     state = load_json(run/'state.json') if (run/'state.json').exists() else {}
     log = run/'log.csv'
     if 'phase' in state and 'n' not in state and log.exists(): state['n'] = len(pd.read_csv(log))   # runs from before `n`
@@ -283,7 +283,7 @@ def check_data(data, on_bad='skip')->CarsTable:
 def _loaders(table, r, valid_files=None, refit=False):
     "A function (size, bs) -> DataLoaders of recipe `r`: validation on `valid_files` (or drawn), none for the refit"
     return lambda size, bs: cars_dls(table, r.arch, size, bs, 0 if refit else r.valid_pct, r.seed, None if refit else valid_files,
-                                     crop=r.crop, cache=r.cache, num_workers=r.num_workers, aug=r.aug)
+                                     crop=r.crop, cache=r.cache, cache_format=r.cache_format, num_workers=r.num_workers, aug=r.aug)
 
 def _results(run, learn, table, state, r, n_train, n_valid)->dict:
     log = pd.read_csv(run/'log.csv')
@@ -328,6 +328,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                refit=True,                  # retrain on train+valid with the same schedule before testing
                tta=True,                    # also score the test set with test-time augmentation
                crop=False, cache=None,      # train on box crops; pre-resized image cache (shorter side)
+               cache_format='jpeg',         # 'jpeg' (small files decoded each epoch) or 'array' (uint8 pixels, for fast GPUs)
                on_bad='skip',               # files that cannot be read: 'skip' (listed in skipped.csv) or 'stop'
                precision='auto',            # 'auto' (fp16 on CUDA), 'fp16', 'bf16', 'fp32'
                num_workers=None,            # loader processes (default: 0 without a GPU, else one per core up to 16)
@@ -416,6 +417,7 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     tta:bool=True,                  # also score with test-time augmentation
                     crop:bool=False,                # train and test on box crops
                     cache:int=None,                 # pre-resized image cache (shorter side), e.g. 320
+                    cache_format:str='jpeg',        # jpeg (small files, decoded each epoch) or array (uint8 pixels read without decoding: feeds fast GPUs)
                     on_bad:str='skip',              # files that cannot be read: skip (listed in RUN/skipped.csv) or stop
                     precision:str='auto',           # auto, fp16, bf16 or fp32
                     num_workers:int=None,           # loader processes (default: 0 without a GPU, else one per core up to 16)
@@ -430,7 +432,7 @@ on train+valid before the one test scoring. Experts: --epochs F,U,R (F frozen, U
 at the first size, R per further size). Flags take hyphens or underscores."""
     with cli_errors():
         res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, _lr(lr), lr_mult, wd, loss, ls_eps, head, aug,
-                         valid_pct, seed, refit, tta, crop, cache, on_bad, precision, num_workers, resume, overfit_batch, report)
+                         valid_pct, seed, refit, tta, crop, cache, cache_format, on_bad, precision, num_workers, resume, overfit_batch, report)
         print(json.dumps(res, indent=2, default=str))
 
 @cars_cli
