@@ -27,6 +27,7 @@ from cars_fgvc.train import set_precision
 def items_per_second(dl, bs=64)->float:
     "Items per second of `dl`'s per-item work and collation (no batch transforms) over its whole dataset, in this process"
     n = len(dl.dataset)
+    dl.before_iter()   # as an epoch starts: fastai hands the dataset's split to the item transforms (random crops for training)
     def one_pass():
         for i in range(0, n, bs): dl.do_batch([dl.do_item(j) for j in range(i, min(n, i + bs))])
     one_pass()
