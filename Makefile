@@ -1,6 +1,6 @@
 # cars-fgvc: common tasks. Variables: DATA_DIR (data directory), ARCHIVES (local copies of the downloads).
 SHELL := /bin/bash
-.PHONY: install test sync readme data demo train bench-cache bench-train clean
+.PHONY: install test sync readme data demo train bench-feed bench-train clean
 
 install:  ## editable install with the notebook tools
 	pip install -e ".[dev]"
@@ -42,8 +42,8 @@ demo:  ## a first run on synthetic data in demo/, about 1.5 min on 2 CPU cores: 
 train:  ## the full recipe: DATA=... ARCH=... OUT=... (more flags in ARGS="--sizes 224,299,448 --epochs 30")
 	cars_fgvc_train "$(or $(DATA),$(DATA_DIR),$(CARS_FGVC_DATA),$(HOME)/.cars_fgvc/data)" --arch $(or $(ARCH),tf_efficientnet_lite0) --out "$(or $(OUT),runs/$(or $(ARCH),tf_efficientnet_lite0))" $(ARGS)
 
-bench-cache:  ## image-cache speed-up on a devkit-layout folder (BENCH_DATA=...)
-	python bench/cache_speed.py $(or $(BENCH_DATA),../shared/data/cars-real-98)
+bench-feed:  ## items/s per loader process from photos, JPEG cache and array cache, photos enlarged to 700 px (BENCH_DATA=...)
+	python bench/feed_rate.py $(or $(BENCH_DATA),../shared/data/cars-real-98) --upscale 700
 
 clean:
 	rm -rf demo _docs _proc

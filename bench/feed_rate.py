@@ -5,24 +5,35 @@ the batch; each loader process does this for its share. This times that work in 
 loader worker) over every training item of a dataset, after one untimed pass (so files are in the page cache). Run it on the photos
 as shipped and with --upscale 700 (a copy enlarged to 700 px on the long side, like full-size Stanford Cars, about 700x480).
 
-usage: python bench/feed_rate.py DATASET [--upscale 700] [--size 224] [--bs 64] [--arrays 256,320] [--train-epochs N] [--devkit DIR]
+usage: python bench/feed_rate.py DATASET [--upscale 700] [--size 224] [--bs 64] [--arrays 256,320] [--train-epochs N] [--profile] [--devkit DIR]
 
 --train-epochs N: also train tf_efficientnet_lite0 (ImageNet weights, batch 32, one-cycle) for N epochs on the CPU, twice from the
   JPEG cache and twice from the array cache (alternating, as this machine's speed drifts), and print each fit's training images/s.
+--profile: also profile one pass over the array cache (the first of --arrays) and print where its time goes.
 --devkit DIR: print the disk footprint of an array cache of all of Stanford Cars at the --arrays sizes, box crops computed from the
   devkit's boxes (DIR holds cars_train_annos.mat and cars_test_annos.mat).
 """
-import argparse, json, os, shutil, sys, tempfile, time
+import argparse, json, os, shutil, tempfile, time
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image
 from fastai.vision.all import Callback, set_seed
-sys.path.insert(0, str(Path(__file__).parent))
-from cache_speed import upscaled_copy
+from fastcore.all import parallel
 from cars_fgvc.dataset import read_cars
 from cars_fgvc.data import cars_dls
 from cars_fgvc.learner import cars_learner
 from cars_fgvc.train import set_precision
+
+def upscaled_copy(src, px, dest):
+    "Copy devkit-layout folder `src` to `dest` with every JPEG enlarged to longer side `px`"
+    shutil.copytree(src, dest, ignore=shutil.ignore_patterns('*.jpg'))
+    fs = sorted(Path(src).rglob('*.jpg'))
+    def one(f):
+        im = Image.open(f).convert('RGB'); s = px/max(im.size)
+        out = Path(dest)/f.relative_to(src); out.parent.mkdir(parents=True, exist_ok=True)
+        im.resize((round(im.width*s), round(im.height*s)), Image.Resampling.BICUBIC).save(out, quality=90)
+    parallel(one, fs, threadpool=True, n_workers=8)
+    return Path(dest)
 
 def items_per_second(dl, bs=64)->float:
     "Items per second of `dl`'s per-item work and collation (no batch transforms) over its whole dataset, in this process"
@@ -69,6 +80,7 @@ if __name__ == '__main__':
     p.add_argument('data'); p.add_argument('--upscale', type=int, default=0); p.add_argument('--size', type=int, default=224)
     p.add_argument('--bs', type=int, default=64); p.add_argument('--arrays', default='256,320')
     p.add_argument('--train-epochs', type=int, default=0); p.add_argument('--devkit', default=None)
+    p.add_argument('--profile', action='store_true')
     a = p.parse_args()
     arrays = [int(o) for o in a.arrays.split(',')]
     tmp = Path(tempfile.mkdtemp())
@@ -98,6 +110,18 @@ if __name__ == '__main__':
         for f in sorted(d.glob('*.u8')): print(f'{f.name}: {f.stat().st_size/2**20:,.1f} MiB for {len(t.train)} images')
         jpg = sum(f.stat().st_size for f in (tmp/'cache'/str(jc)).glob('*.jpg'))
         print(f'JPEG cache {jc}: {jpg/2**20:,.1f} MiB for {len(t.train)} images')
+        if a.profile:
+            import cProfile, pstats
+            dl = cars_dls(t, cache=arrays[0], cache_format='array', cache_dir=tmp/'cache', **kw).train
+            dl.before_iter(); n = len(dl.dataset)
+            with cProfile.Profile() as prof:
+                for i in range(0, n, a.bs): dl.do_batch([dl.do_item(j) for j in range(i, min(n, i + a.bs))])
+            st = pstats.Stats(prof); total = st.total_tt
+            print(f'profile of one pass over the array cache {arrays[0]} ({n} items, {total/n*1e6:.0f} us per item under the profiler):')
+            groups = {'resize (torch upsample)': 'upsample', 'pandas (row lookups)': 'pandas', 'fasttransform/plum (transform dispatch)': ('fasttransform', 'plum')}
+            for name,keys in groups.items():
+                s_ = sum(v[2] for k,v in st.stats.items() if any(o in f'{k[0]}:{k[2]}' for o in ((keys,) if isinstance(keys, str) else keys)))
+                print(f'  {name}: {s_/total:.0%} of the time (own time of its functions)')
         if a.train_epochs:
             torch.set_num_threads(os.cpu_count())
             fits = []
