@@ -35,15 +35,17 @@ def upscaled_copy(src, px, dest):
     parallel(one, fs, threadpool=True, n_workers=8)
     return Path(dest)
 
-def items_per_second(dl, bs=64)->float:
-    "Items per second of `dl`'s per-item work and collation (no batch transforms) over its whole dataset, in this process"
-    n = len(dl.dataset)
+def one_pass(dl, bs=64):
+    "`dl`'s per-item work and collation (no batch transforms) over its whole dataset, in this process"
     dl.before_iter()   # as an epoch starts: fastai hands the dataset's split to the item transforms (random crops for training)
-    def one_pass():
-        for i in range(0, n, bs): dl.do_batch([dl.do_item(j) for j in range(i, min(n, i + bs))])
-    one_pass()
-    t = time.perf_counter(); one_pass()
-    return n/(time.perf_counter() - t)
+    n = len(dl.dataset)
+    for i in range(0, n, bs): dl.do_batch([dl.do_item(j) for j in range(i, min(n, i + bs))])
+
+def items_per_second(dl, bs=64)->float:
+    "Items per second of `one_pass` over `dl`, after an untimed pass"
+    one_pass(dl, bs)
+    t = time.perf_counter(); one_pass(dl, bs)
+    return len(dl.dataset)/(time.perf_counter() - t)
 
 class TrainSpeed(Callback):
     "Training images and seconds (training batches only, not validation)"
@@ -92,14 +94,14 @@ if __name__ == '__main__':
               f'items at {a.size} px, batches of {a.bs}, one process, one torch thread')
         torch.set_num_threads(1)
         kw = dict(arch='tf_efficientnet_lite0', size=a.size, bs=a.bs, num_workers=0, valid_pct=0)
-        rows = [('photos (decode, resize to presize)', None, lambda: cars_dls(t, **kw))]
+        rows = [('photos (decode, resize to presize)', lambda: cars_dls(t, **kw))]
         jc = int(a.size*1.4)
-        rows.append((f'JPEG cache, shorter side {jc} (decode, resize to presize)', jc, lambda: cars_dls(t, cache=jc, cache_dir=tmp/'cache', **kw)))
+        rows.append((f'JPEG cache, shorter side {jc} (decode, resize to presize)', lambda: cars_dls(t, cache=jc, cache_dir=tmp/'cache', **kw)))
         for s in arrays:
-            rows.append((f'array cache, shorter side {s} (crop and resize on uint8)', s,
+            rows.append((f'array cache, shorter side {s} (crop and resize on uint8)',
                          lambda s=s: cars_dls(t, cache=s, cache_format='array', cache_dir=tmp/'cache', **kw)))
         res = []
-        for name,_,mk in rows:
+        for name,mk in rows:
             t0 = time.perf_counter(); dls = mk(); build = time.perf_counter() - t0
             r = items_per_second(dls.train, a.bs)
             res.append(dict(source=name, items_per_s=round(r, 1), build_s=round(build, 1)))
@@ -113,9 +115,8 @@ if __name__ == '__main__':
         if a.profile:
             import cProfile, pstats
             dl = cars_dls(t, cache=arrays[0], cache_format='array', cache_dir=tmp/'cache', **kw).train
-            dl.before_iter(); n = len(dl.dataset)
-            with cProfile.Profile() as prof:
-                for i in range(0, n, a.bs): dl.do_batch([dl.do_item(j) for j in range(i, min(n, i + a.bs))])
+            n = len(dl.dataset)
+            with cProfile.Profile() as prof: one_pass(dl, a.bs)
             st = pstats.Stats(prof); total = st.total_tt
             print(f'profile of one pass over the array cache {arrays[0]} ({n} items, {total/n*1e6:.0f} us per item under the profiler):')
             groups = {'resize (torch upsample)': 'upsample', 'pandas (row lookups)': 'pandas', 'fasttransform/plum (transform dispatch)': ('fasttransform', 'plum')}

@@ -12,8 +12,8 @@ from fastcore.all import *
 from .core import *
 
 # %% auto #0
-__all__ = ['crop_box', 'has_box', 'load_image', 'cache_key', 'resize_shorter', 'build_cache', 'decode_array', 'ArrayCache',
-           'cars_fgvc_cache']
+__all__ = ['CACHE_FORMATS', 'crop_box', 'has_box', 'load_image', 'cache_key', 'resize_shorter', 'row_boxes', 'build_cache',
+           'decode_array', 'ArrayCache', 'cars_fgvc_cache']
 
 # %% ../nbs/01e_cache.ipynb #60760a7e
 def crop_box(img,        # a PIL image
@@ -66,6 +66,12 @@ def _cache_one(args):
     tmp.replace(out)  # never a half-written file under the final name
     return str(out)
 
+def row_boxes(df, crop=True)->list:
+    "The (x1, y1, x2, y2) box of each row of `df` if cropping and it has boxes, else None for each"
+    return list(df[BOX_COLS].itertuples(index=False, name=None)) if crop and 'x1' in df else [None]*len(df)
+
+CACHE_FORMATS = ('jpeg', 'array')
+
 def build_cache(df,              # rows with `path` (and x1..y2 when cropping)
                 size=320,        # shorter side of the cached images
                 crop=True,       # crop to the bounding boxes first
@@ -75,8 +81,7 @@ def build_cache(df,              # rows with `path` (and x1..y2 when cropping)
                )->pd.Series:
     "Cached copies of the images in `df` (a Series aligned with `df`; None where a file could not be read)"
     dest = cache_dir(dest)
-    boxes = df[BOX_COLS].itertuples(index=False, name=None) if crop and 'x1' in df else [None]*len(df)
-    args = [(p, b, size, margin, dest) for p,b in zip(df.path, boxes)]
+    args = [(p, b, size, margin, dest) for p,b in zip(df.path, row_boxes(df, crop))]
     res = parallel(_cache_one, args, n_workers=defaults.cpus if n_workers is None else n_workers, progress=len(args) > 100,
                    chunksize=max(1, len(args)//(8*defaults.cpus)))
     return pd.Series(list(res), index=df.index, dtype=object)
@@ -119,7 +124,6 @@ class ArrayCache:
         "Index key of image `fn` (with `box` when this cache crops)"
         return str(fn) + (f'|{",".join(str(int(o)) for o in box)}' if self.crop and has_box(box) else '')
 
-    def _boxes(self, df): return list(df[BOX_COLS].itertuples(index=False, name=None)) if self.crop and 'x1' in df else [None]*len(df)
     def _args(self, fn, box): return (fn, box if self.crop else None, self.size, self.margin, self.grayscale)
 
 # %% ../nbs/01e_cache.ipynb #6382ea3c
@@ -140,8 +144,8 @@ def build(self:ArrayCache, df, n_workers=None, chunk=512):
     with _locked(self.dir/f'{self.name}.lock'):
         self._index = None   # another process may have added entries
         todo = {}
-        for fn,box in zip(df.path, self._boxes(df)):
-            k,e = self.key(fn, box),self.index.get(self.key(fn, box), {})
+        for fn,box in zip(df.path, row_boxes(df, self.crop)):
+            k = self.key(fn, box); e = self.index.get(k, {})
             try: stale = e.get('stamp') != _stamp(fn)
             except OSError: stale = 'error' not in e
             if stale: todo[k] = (str(fn), box)
@@ -187,11 +191,11 @@ def cars_fgvc_cache(path:str,            # dataset folder
     "Pre-resize (and crop) the images of a Stanford Cars folder into the cache: the training images (jpeg) or all of them (array)"
     from cars_fgvc.dataset import read_cars
     with cli_errors():
-        check_choice(format, ('jpeg', 'array'), 'cache format')
+        check_choice(format, CACHE_FORMATS, 'cache format')
         t = read_cars(path)
         if format == 'array':
             ac = ArrayCache(t.root, size, not no_crop, margin, dest=dest).build(t.df)
-            n = sum('offset' in ac.index.get(ac.key(p, b), {}) for p,b in zip(t.df.path, ac._boxes(t.df)))
+            n = sum('offset' in ac.index.get(ac.key(p, b), {}) for p,b in zip(t.df.path, row_boxes(t.df, ac.crop)))
             return print(f'{n} of {len(t.df)} images cached in {ac.data} ({ac.data.stat().st_size/2**20:,.1f} MiB)')
         c = build_cache(t.train, size, not no_crop, margin, dest)
         print(f'{c.notna().sum()} of {len(c)} training images cached in {cache_dir(dest)/str(size)}')

@@ -11,7 +11,7 @@ from fastai.vision.all import *
 from fastai.callback.data import *
 from .core import *
 from .dataset import CarsTable, read_cars
-from .cache import load_image, build_cache, ArrayCache
+from .cache import load_image, build_cache, ArrayCache, CACHE_FORMATS
 
 # %% auto #0
 __all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'default_workers', 'batch_augs', 'cars_datablock',
@@ -104,7 +104,7 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
     df = table.train.reset_index(drop=True)
     assert (df.split == 'train').all()
     arrays = None
-    if cache and check_choice(cache_format, ('jpeg', 'array'), 'cache format') == 'array':
+    if cache and check_choice(cache_format, CACHE_FORMATS, 'cache format') == 'array':
         arrays = ArrayCache(table.root, cache, crop, margin, grayscale, cache_dir).build(df)
     elif cache: df = df.assign(cached=build_cache(df, cache, crop, margin, cache_dir))
     if valid_files is None: trn,val = split_train_valid(df, valid_pct, seed)
