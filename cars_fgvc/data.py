@@ -59,8 +59,8 @@ def _unloadable(r, e)->CarsError:
 
 # %% ../nbs/01f_data.ipynb #b077da2a
 def default_workers()->int:
-    "Loader processes when none are asked for: fastai's default with a GPU, 0 (load in the training process) on a CPU-only machine"
-    return min(16, defaults.cpus) if torch.cuda.is_available() else 0
+    "Loader processes when none are asked for: with a GPU the cores shared among this machine's training processes (`LOCAL_WORLD_SIZE`), up to 16; 0 (load in the training process) on a CPU-only machine"
+    return max(1, min(16, defaults.cpus//int(os.environ.get('LOCAL_WORLD_SIZE', 1)))) if torch.cuda.is_available() else 0
 
 # %% ../nbs/01f_data.ipynb #e597d89a
 AUGS = {'fastai': {}, 'light': dict(max_zoom=1., max_lighting=0., max_warp=0.)}

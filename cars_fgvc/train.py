@@ -11,13 +11,16 @@ from .core import *
 from .dataset import read_cars, CarsTable
 from .data import cars_dls, cars_test_dl
 from .learner import cars_learner, top5, initial_loss, overfit_batch
+from fastai.distributed import DistributedDL
+from .scale import (distributed, is_main, start_distrib, barrier, all_sum, main_result, main_first, alone, data_parallel,
+                             trackers, start_trackers, finish_trackers)
 
 # %% auto #0
 __all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'TEST_FIELDS', 'scaled_bs', 'budget_epochs', 'plan_epochs', 'stage_plan',
-           'save_checkpoint', 'random_state', 'set_random', 'NonFiniteLoss', 'RunLog', 'run_environment',
-           'keep_freed_memory', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages', 'score_test', 'plot_run',
-           'open_run', 'save_valid', 'read_valid', 'check_data', 'finish_run', 'train_cars', 'cars_fgvc_train',
-           'cars_fgvc_lr_find']
+           'save_checkpoint', 'random_state', 'set_random', 'NonFiniteLoss', 'append_row', 'RunLog', 'run_environment',
+           'keep_freed_memory', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages', 'StopEarly', 'ran_plan',
+           'score_test', 'plot_run', 'open_run', 'save_valid', 'read_valid', 'check_data', 'write_start', 'choose_lr',
+           'finish_run', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def scaled_bs(bs:int, size0:int, size:int)->int:
@@ -50,17 +53,24 @@ def stage_plan(sizes=(224, 299), # image sizes: the first for frozen and unfroze
     return [o for o in plan if o['epochs'] > 0]
 
 # %% ../nbs/03_train.ipynb #6218f9c1
+def _rng_file(learn, name:str)->Path:
+    "This process's random-state file of checkpoint `name`: `name.rng` for the main process, `name.rankN.rng` for process N"
+    r = rank_distrib()
+    return learn.path/learn.model_dir/(f'{name}.rank{r}.rng' if r else f'{name}.rng')
+
 def save_checkpoint(learn, name:str)->str:
-    "Save weights and optimiser (`models/name.pth`) and the rest of the training state (`models/name.rng`) of `learn`; returns `name`"
+    "Save weights and optimiser (`models/name.pth`, by the main process) and the rest of this process's training state (`models/name.rng`) of `learn`; returns `name`"
     learn.save(name, with_opt=True)
-    sl,scaler = learn.recorder.smooth_loss,getattr(learn, 'scaler', None)
-    torch.save(dict(random=get_random_states(), dl=learn.dls.train.rng.getstate(), smooth=(sl.count, sl.val),
-                    scaler=scaler.state_dict() if scaler is not None else None), learn.path/learn.model_dir/f'{name}.rng')
+    sl,scaler,dl = learn.recorder.smooth_loss,getattr(learn, 'scaler', None),learn.dls.train
+    if isinstance(dl, DistributedDL): dl = dl.dl
+    fn = _rng_file(learn, name); fn.parent.mkdir(parents=True, exist_ok=True)
+    torch.save(dict(random=get_random_states(), dl=dl.rng.getstate(), smooth=(sl.count, sl.val),
+                    scaler=scaler.state_dict() if scaler is not None else None), fn)
     return name
 
 def random_state(learn, name:str)->dict|None:
-    "The random state saved with checkpoint `name` (None for a checkpoint without one)"
-    fn = learn.path/learn.model_dir/f'{name}.rng'
+    "This process's random state saved with checkpoint `name` (None for a checkpoint without one)"
+    fn = _rng_file(learn, name)
     return torch.load(fn, weights_only=False) if fn.exists() else None
 
 def set_random(rs:dict|None, dl=None):
@@ -75,17 +85,26 @@ class NonFiniteLoss(CarsError): pass
 def _tidy(models:Path, keep:set):
     "Remove the run's checkpoints in `models` other than those named in `keep`"
     for f in models.glob('*'):
-        if re.fullmatch(r'(ckpt|best)-\d+\.(pth|rng)', f.name) and f.name.split('.')[0] not in keep: f.unlink()
+        if re.fullmatch(r'(ckpt|best)-\d+(\.rank\d+)?\.(pth|rng)', f.name) and f.name.split('.')[0] not in keep: f.unlink()
+
+def append_row(fn:Path, row:dict):
+    "Append `row` to CSV file `fn` (created with a header); a row with columns `fn` lacks rewrites it with them, empty in earlier rows"
+    cols = pd.read_csv(fn, nrows=0).columns.tolist() if fn.exists() else None
+    if cols is None: pd.DataFrame([row]).to_csv(fn, index=False)
+    elif set(row) <= set(cols): pd.DataFrame([row]).reindex(columns=cols).to_csv(fn, mode='a', header=False, index=False)
+    else:
+        with replacing(fn) as tmp: pd.concat([pd.read_csv(fn), pd.DataFrame([row])], ignore_index=True).to_csv(tmp, index=False)
 
 class RunLog(Callback):
-    "Log each epoch to `run/log.csv`, checkpoint it (and the best on valid accuracy), then commit the schedule position to `state.json`"
+    "Log each epoch to `run/log.csv`, checkpoint it (and the best on valid accuracy), then commit the schedule position to `state.json`; every process keeps `state`, the main one writes"
     order = 65
     def __init__(self, run_dir:Path, state:dict): store_attr()
     def start(self, phase, stage_idx, stage, start_epoch=0, resume=None):
         "Log `stage` (number `stage_idx` of `phase`) from `start_epoch`, continuing from the checkpoint state `resume` if given"
         self.phase,self.stage_idx,self.stage,self.start_epoch,self.resume = phase,stage_idx,stage,start_epoch,resume
     def before_fit(self):
-        "A stage continued: its smoothed loss and fp16 loss scale go on from the checkpoint (fastai restarts both at every fit)"
+        "Count training batches from the committed ones; a stage continued: its smoothed loss and fp16 loss scale go on from the checkpoint (fastai restarts both at every fit)"
+        self.iters = self.state.get('iters', 0)
         rs = self.resume if self.start_epoch else None
         if rs is None: return
         if rs.get('smooth'): self.recorder.smooth_loss.count,self.recorder.smooth_loss.val = rs['smooth']
@@ -107,22 +126,25 @@ class RunLog(Callback):
         if not self.training: return
         lrs = np.array([h['lr'] for h in self.opt.hypers])
         self.peak = lrs if self.peak is None else np.maximum(self.peak, lrs)
-        self.n_img += find_bs(self.yb); self.shape = tuple(self.xb[0].shape)
+        self.n_img += find_bs(self.yb); self.shape = tuple(self.xb[0].shape); self.iters += 1
     def after_epoch(self):
         if self.epoch < self.start_epoch: return     # skipped by `start_epoch` when resuming
         names,vals = self.recorder.metric_names[1:-1],self.recorder.log[1:-1]
+        n_img,stop = all_sum(self.n_img),getattr(self.learn, 'stop_early', None)   # images of all processes
         row = dict(phase=self.phase, stage=self.stage['name'], epoch=self.epoch, size=self.shape[-1], bs=self.shape[0], train_items=len(self.dls.train_ds),
                    **{f'lr{i}':float(o) for i,o in enumerate(self.peak)}, **dict(zip(names, vals)),
-                   train_seconds=round(self.train_s, 3), images=self.n_img, images_per_second=round(self.n_img/max(self.train_s, 1e-9), 1))
-        fn = self.run_dir/'log.csv'
-        pd.DataFrame([row]).to_csv(fn, mode='a', header=not fn.exists(), index=False)
+                   train_seconds=round(self.train_s, 3), images=int(n_img), images_per_second=round(n_img/max(self.train_s, 1e-9), 1),
+                   processes=max(1, num_distrib()), **({'early_stop': stop.stop} if stop is not None else {}))
+        if is_main(): append_row(self.run_dir/'log.csv', row)
         n = self.state.get('n', 0) + 1            # epochs done in the run, = rows of log.csv once committed
-        new = dict(phase=self.phase, stage=self.stage_idx, epoch=self.epoch + 1, n=n, checkpoint=save_checkpoint(self.learn, f'ckpt-{n}'))
+        new = dict(phase=self.phase, stage=self.stage_idx, epoch=self.epoch + 1, n=n, iters=self.iters, checkpoint=save_checkpoint(self.learn, f'ckpt-{n}'))
         acc = row.get('accuracy')
         if self.phase == 'fit' and acc is not None and acc > self.state.get('best', {}).get('accuracy', -1):
             self.learn.save(f'best-{n}', with_opt=False)
             new['best'] = dict(accuracy=float(acc), top5=float(row['top5']), stage=self.stage['name'], epoch=self.epoch, checkpoint=f'best-{n}')
         self.state.update(new)
+        barrier()                                 # every process has saved its part of the checkpoint
+        if not is_main(): return
         save_json(self.run_dir/'state.json', self.state)   # the commit: killed before it, the run resumes from the epoch before
         _tidy(self.run_dir/'models', {self.state['checkpoint'], self.state.get('best', {}).get('checkpoint')})
 
@@ -162,8 +184,8 @@ def set_precision(learn, precision='auto', channels_last=True)->str:
 
 # %% ../nbs/03_train.ipynb #42686334
 def find_lr(learn, fn=None)->float:
-    "fastai's `lr_find` on the training images; saves the plot to `fn`; returns the `valley` suggestion"
-    res = learn.lr_find(suggest_funcs=(valley, slide), show_plot=fn is not None)
+    "fastai's `lr_find` on the training images, by this process alone; saves the plot to `fn`; returns the `valley` suggestion"
+    with alone(): res = learn.lr_find(suggest_funcs=(valley, slide), show_plot=fn is not None)
     if fn is not None: plt.gcf().savefig(fn, dpi=90, bbox_inches='tight'); plt.close()
     return float(res.valley)
 
@@ -182,7 +204,7 @@ def fit_stages(learn, make_dls, plan:list, phase:str, log:RunLog, state:dict):
     if here:
         ck = state.get('checkpoint', 'last')   # runs from before named checkpoints saved `last`
         rs = random_state(learn, ck)
-        print(f'continuing {phase} from checkpoint {ck} ({state["epoch"]} epochs of stage {state["stage"]} done)')
+        if is_main(): print(f'continuing {phase} from checkpoint {ck} ({state["epoch"]} epochs of stage {state["stage"]} done)')
     for i,st in enumerate(plan[k:], k):
         s,resuming = (start,here) if i == k else (0,False)
         if resuming and not s: set_random(rs)   # a stage not begun: its loaders are drawn as in an uninterrupted run
@@ -196,6 +218,32 @@ def fit_stages(learn, make_dls, plan:list, phase:str, log:RunLog, state:dict):
         lr = slice(*st['lr_max']) if isinstance(st['lr_max'], list) else st['lr_max']
         try: learn.fit_one_cycle(st['epochs'], lr, start_epoch=s)
         except NonFiniteLoss as e: raise NonFiniteLoss(e.problem, e.file, e.fix) from None   # without fastai's callback prefix
+
+# %% ../nbs/03_train.ipynb #2cb90070
+class StopEarly(EarlyStoppingCallback):
+    "fastai's `EarlyStoppingCallback` on validation accuracy for the stages of the fit phase; the stage ends after `RunLog` commits the stopping epoch"
+    order = RunLog.order - 1
+    def __init__(self, patience:int): super().__init__(monitor='accuracy', comp=np.greater, patience=patience)
+    def before_fit(self):
+        super().before_fit(); self.stop = False
+        log = self.learn.run_log
+        if self.run and log.start_epoch:            # a stage resumed: its count from the epochs it committed
+            df = pd.read_csv(log.run_dir/'log.csv')
+            acc = df.accuracy[(df.phase == log.phase) & (df.stage == log.stage['name'])].to_numpy()
+            self.best,self.wait = acc.max(),len(acc) - 1 - int(acc.argmax())
+            self.stop = self.wait >= self.patience
+    def after_epoch(self):
+        if self.epoch < self.learn.run_log.start_epoch: return
+        try: super().after_epoch()
+        except CancelFitException: self.stop = self.epoch + 1 < self.n_epoch   # at the stage's last epoch it ends anyway
+    def before_epoch(self):
+        if self.stop: raise CancelFitException()
+
+def ran_plan(plan:list, log)->list:
+    "`plan` with each stage cut to the epochs the fit phase ran of it, from `log.csv` file `log`"
+    df = pd.read_csv(log)
+    ran = df[df.phase == 'fit'].groupby('stage', sort=False).size()
+    return [dict(st, epochs=int(ran[st['name']])) for st in plan if st['name'] in ran]
 
 # %% ../nbs/03_train.ipynb #bd6de2d5
 TEST_FIELDS = ('test_top1', 'test_top5', 'test_top1_tta', 'test_top5_tta')
@@ -238,7 +286,7 @@ def open_run(run:Path, recipe:dict, resume=False, overfit=False)->tuple:
             raise CarsError('this folder already holds a run.', run, 'continue it with --resume, or choose another --out')
         return recipe,{}
     if not (run/'config.json').exists(): raise CarsError('there is no run to resume here.', run, 'start it without --resume')
-    recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', 'cache_format': 'jpeg', **load_json(run/'config.json')['recipe']}   # runs from before these options
+    recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', 'cache_format': 'jpeg', 'log': None, 'patience': None, **load_json(run/'config.json')['recipe']}   # runs from before these options
     state = load_json(run/'state.json') if (run/'state.json').exists() else {}
     log = run/'log.csv'
     if 'phase' in state and 'n' not in state and log.exists(): state['n'] = len(pd.read_csv(log))   # runs from before `n`
@@ -281,9 +329,9 @@ def check_data(data, on_bad='skip')->CarsTable:
 
 # %% ../nbs/03_train.ipynb #28dd57cd
 def _loaders(table, r, valid_files=None, refit=False):
-    "A function (size, bs) -> DataLoaders of recipe `r`: validation on `valid_files` (or drawn), none for the refit"
-    return lambda size, bs: cars_dls(table, r.arch, size, bs, 0 if refit else r.valid_pct, r.seed, None if refit else valid_files,
-                                     crop=r.crop, cache=r.cache, cache_format=r.cache_format, num_workers=r.num_workers, aug=r.aug)
+    "A function (size, bs) -> DataLoaders of recipe `r`: validation on `valid_files` (or drawn), none for the refit; the main process first (it fills the cache)"
+    return lambda size, bs: main_first(cars_dls, table, r.arch, size, bs, 0 if refit else r.valid_pct, r.seed, None if refit else valid_files,
+                                       crop=r.crop, cache=r.cache, cache_format=r.cache_format, num_workers=r.num_workers, aug=r.aug)
 
 def _results(run, learn, table, state, r, n_train, n_valid)->dict:
     log = pd.read_csv(run/'log.csv')
@@ -295,6 +343,25 @@ def _results(run, learn, table, state, r, n_train, n_valid)->dict:
                 train_images_per_second=round(float(log.images.sum()/log.train_seconds.sum()), 1),
                 n_train=n_train, n_valid=n_valid, n_test=int((table.df.split == 'test').sum()), n_test_skipped=int((skipped.split == 'test').sum()),
                 n_train_skipped=int((skipped.split == 'train').sum()), n_classes=table.n_classes, refit=r.refit)
+
+def write_start(run:Path, dls, table:CarsTable, learn, recipe:dict, resume=False):
+    "The files a run starts with: `valid.csv` and `config.json` (new runs), `skipped.csv` (again when resuming); by the main process"
+    if not is_main(): return
+    if not resume:
+        run.mkdir(parents=True, exist_ok=True)
+        save_valid(run, dls, table)
+        save_json(run/'config.json', dict(recipe=recipe, environment=run_environment(), weights_source=learn.weights_source))
+    _skipped(table).to_csv(run/'skipped.csv', index=False)
+
+def choose_lr(learn, r, run:Path, state:dict)->float:
+    "The run's peak learning rate, once: `r.lr`, or the LR finder's valley (on the main process, outside DDP); committed to `state.json`"
+    if 'lr' not in state:
+        finder = r.lr in (None, 'find')    # runs from before the fixed default saved None
+        state['lr'] = main_result(find_lr, learn, run/'lr_find.png') if finder else float(r.lr)
+        if is_main():
+            print(f"learning rate {state['lr']:.2e}" + (' (LR finder valley)' if finder else ''))
+            save_json(run/'state.json', state)
+    return state['lr']
 
 def finish_run(run, learn, table, state, r, n_train, n_valid, report=True)->dict:
     "Curves, the one test scoring, export, `results.json` and the report; marks the run done"
@@ -317,7 +384,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                weights=None,                # a .safetensors/.pth state dict for the body instead
                sizes=(224, 299),            # progressive resizing: image sizes in order
                epochs=30,                   # a budget of passes (`budget_epochs`), or epochs frozen, unfrozen, per further size
-               bs=32,                       # batch size at the first size (scaled down for larger sizes)
+               bs=32,                       # batch size at the first size (scaled down for larger sizes), per process
                lr=4e-3,                     # peak learning rate of the head, halved once unfrozen ('find': the LR finder's valley)
                lr_mult=1,                   # ratio of head to stem learning rate once unfrozen
                wd=0.01,                     # decoupled weight decay
@@ -331,22 +398,26 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                cache_format='jpeg',         # 'jpeg' (small files decoded each epoch) or 'array' (uint8 pixels, for fast GPUs)
                on_bad='skip',               # files that cannot be read: 'skip' (listed in skipped.csv) or 'stop'
                precision='auto',            # 'auto' (fp16 on CUDA), 'fp16', 'bf16', 'fp32'
-               num_workers=None,            # loader processes (default: 0 without a GPU, else one per core up to 16)
+               num_workers=None,            # loader processes (default: 0 without a GPU, else the cores shared by the GPUs, up to 16)
+               log=None,                    # trackers: 'tensorboard', 'wandb', or both separated by commas (`start_trackers`)
+               patience=None,               # end a fit stage after this many epochs without a better valid accuracy (`StopEarly`)
                resume=False,                # continue the run in `out` from its last committed epoch
                overfit=False,               # only check that one batch can be learned, then stop
                report=True,                 # write report.html (`cars_fgvc_report`) at the end
-               cbs=None)->dict:             # extra fastai callbacks (both phases)
-    "The full recipe into run folder `out`; returns `results.json`'s contents"
+               cbs=None)->dict|None:        # extra fastai callbacks (both phases)
+    "The full recipe into run folder `out`; returns `results.json`'s contents (None on the other processes of a launch)"
     epochs = plan_epochs(epochs, len(sizes))
     if sum(epochs) < 1: raise CarsError(f'--epochs {epochs} trains no epoch.', out, 'give a budget of at least one epoch, e.g. --epochs 6')
+    trackers(log)
     run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'report', 'cbs')}
-    recipe,state = open_run(run, recipe, resume, overfit)
-    if state.get('phase') == 'done': return load_json(run/'results.json')
+    start_distrib()
+    recipe,state = main_result(open_run, run, recipe, resume, overfit)
+    if state.get('phase') == 'done': return load_json(run/'results.json') if is_main() else None
     r = AttrDict(recipe)
     r.data,r.weights = str(r.data),(str(r.weights) if r.weights else None)
     set_seed(r.seed)
-    table = check_data(r.data, r.on_bad)
-    valid_files = read_valid(run, table) if resume else None
+    table = main_result(check_data, r.data, r.on_bad)
+    valid_files = main_result(read_valid, run, table) if resume else None
     mk = _loaders(table, r, valid_files)
     dls = mk(r.sizes[0], r.bs)
     check_no_test(dls, table)
@@ -354,37 +425,37 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     new_learner = lambda dls: cars_learner(dls, r.arch, r.pretrained, r.weights, r.loss, r.ls_eps, head=r.head, path=run, wd=r.wd)
     learn = new_learner(dls)
     l0,ln_c = initial_loss(learn)
-    print(f'initial loss {l0:.3f}; ln({dls.c} classes) = {ln_c:.3f}' + ('' if 0.5*ln_c < l0 < 1.5*ln_c else '  <- far from ln(classes): check labels and normalisation'))
+    if is_main(): print(f'initial loss {l0:.3f}; ln({dls.c} classes) = {ln_c:.3f}' + ('' if 0.5*ln_c < l0 < 1.5*ln_c else '  <- far from ln(classes): check labels and normalisation'))
     if overfit:
         acc = overfit_batch(learn)
         print(f'one batch of {learn.dls.train.bs} images learned to {acc:.0%} accuracy' + ('' if acc > 0.99 else '  <- should reach 100%: the model or data pipeline is broken'))
         return dict(overfit_accuracy=acc, initial_loss=l0, ln_classes=ln_c)
-    if not resume:
-        run.mkdir(parents=True, exist_ok=True)
-        save_valid(run, dls, table)
-        save_json(run/'config.json', dict(recipe=recipe, environment=run_environment(), weights_source=learn.weights_source))
-    _skipped(table).to_csv(run/'skipped.csv', index=False)
+    write_start(run, dls, table, learn, recipe, resume)
     state['precision'] = set_precision(learn, r.precision)
-    if 'lr' not in state:
-        finder = r.lr in (None, 'find')    # runs from before the fixed default saved None
-        state['lr'] = find_lr(learn, run/'lr_find.png') if finder else float(r.lr)
-        print(f"learning rate {state['lr']:.2e}" + (' (LR finder valley)' if finder else ''))
-        save_json(run/'state.json', state)
-    plan = stage_plan(r.sizes, r.epochs, r.bs, state['lr'], r.lr_mult, learn.pretrained)
+    plan = stage_plan(r.sizes, r.epochs, r.bs, choose_lr(learn, r, run, state), r.lr_mult, learn.pretrained)
     log = RunLog(run, state)
-    learn.add_cbs([log, *L(cbs)])
-    if state.get('phase') is None: set_seed(r.seed)   # the fit starts from the seed, with or without an LR finder before it
-    if state.get('phase') in (None, 'fit'): fit_stages(learn, mk, plan, 'fit', log, state)
+    extra = [log, *L(cbs), *start_trackers(r.log, run, recipe)]
+    stop = [StopEarly(r.patience)] if r.patience else []
+    learn.add_cbs(extra + stop)
+    if state.get('phase') is None: set_seed(r.seed + rank_distrib())   # the fit starts from the seed (each process its own), with or without an LR finder before it
+    if state.get('phase') in (None, 'fit'):
+        with data_parallel(learn): fit_stages(learn, mk, plan, 'fit', log, state)
+    learn.remove_cbs(stop)
     if r.refit:
-        set_seed(r.seed)
+        set_seed(r.seed + rank_distrib())
         mk = _loaders(table, r, refit=True)
         learn = new_learner(mk(r.sizes[0], r.bs))
         set_precision(learn, r.precision)
-        learn.add_cbs([log, *L(cbs)])
-        fit_stages(learn, mk, plan, 'refit', log, state)
-    else: learn.load(state['best'].get('checkpoint', 'best'))
-    learn.remove_cbs([log, *L(cbs)])
-    return finish_run(run, learn, table, state, r, n_train, n_valid, report)
+        learn.add_cbs(extra)
+        plan = main_result(ran_plan, plan, run/'log.csv') if r.patience else plan
+        with data_parallel(learn): fit_stages(learn, mk, plan, 'refit', log, state)
+    learn.remove_cbs(extra)
+    if not is_main(): return None
+    with alone():                                  # the test scoring, export and report: once, by the main process
+        if not r.refit: learn.load(state['best'].get('checkpoint', 'best'))
+        res = finish_run(run, learn, table, state, r, n_train, n_valid, report)
+    finish_trackers(extra, res)
+    return res
 
 # %% ../nbs/03_train.ipynb #51657ff6
 def _ints(s): return tuple(int(o) for o in str(s).split(',') if o.strip())
@@ -420,11 +491,14 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     cache_format:str='jpeg',        # jpeg (small files, decoded each epoch) or array (uint8 pixels read without decoding: feeds fast GPUs)
                     on_bad:str='skip',              # files that cannot be read: skip (listed in RUN/skipped.csv) or stop
                     precision:str='auto',           # auto, fp16, bf16 or fp32
-                    num_workers:int=None,           # loader processes (default: 0 without a GPU, else one per core up to 16)
+                    num_workers:int=None,           # loader processes per training process (default: 0 without a GPU, else the cores shared by the GPUs, up to 16)
+                    log:str=None,                   # trackers: tensorboard, wandb, or both as tensorboard,wandb (optional extras)
+                    patience:int=None,              # end a fit stage after N epochs without a better valid accuracy
                     resume:bool=False,              # continue the run in --out
                     overfit_batch:bool=False,       # only check that one batch can be learned
                     report:bool=True):              # write report.html at the end (--no-report: skip)
     """Train a Stanford Cars classifier with the cars-fgvc recipe into a run folder.
+Several GPUs: torchrun --nproc_per_node N -m cars_fgvc.train DATA ... (or accelerate launch -m).
 --epochs N is a budget: N passes over the training images, nothing frozen; the further
 sizes of --sizes share a third of them, the first size gets the rest (--epochs 6: 4 at
 224 px, 2 at 299; --epochs 6 --sizes 224: all 6 at 224). The same schedule then refits
@@ -432,8 +506,8 @@ on train+valid before the one test scoring. Experts: --epochs F,U,R (F frozen, U
 at the first size, R per further size). Flags take hyphens or underscores."""
     with cli_errors():
         res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, _lr(lr), lr_mult, wd, loss, ls_eps, head, aug,
-                         valid_pct, seed, refit, tta, crop, cache, cache_format, on_bad, precision, num_workers, resume, overfit_batch, report)
-        print(json.dumps(res, indent=2, default=str))
+                         valid_pct, seed, refit, tta, crop, cache, cache_format, on_bad, precision, num_workers, log, patience, resume, overfit_batch, report)
+        if res is not None: print(json.dumps(res, indent=2, default=str))
 
 @cars_cli
 def cars_fgvc_lr_find(data:str,                        # dataset folder
@@ -442,9 +516,12 @@ def cars_fgvc_lr_find(data:str,                        # dataset folder
                       pretrained:bool=True,            # ImageNet weights (--no-pretrained: random)
                       weights:str=None,                # .safetensors/.pth state dict for the body
                       size:int=224, bs:int=32,         # image and batch size
-                      num_workers:int=None):           # loader processes (default: 0 without a GPU, else one per core up to 16)
+                      num_workers:int=None):           # loader processes (default: 0 without a GPU, else the cores shared by the GPUs, up to 16)
     "Run fastai's LR finder on the training images, save the plot and print the suggestions"
     with cli_errors():
         learn = cars_learner(cars_dls(read_cars(data), arch, size, bs, num_workers=num_workers), arch, pretrained, weights)
         set_precision(learn)
         print(f'valley {find_lr(learn, out):.2e}; plot in {out}')
+
+# %% ../nbs/03_train.ipynb #c5221c90
+if __name__ == '__main__' and '__file__' in globals(): cars_fgvc_train()   # python -m cars_fgvc.train (not when a notebook runs this cell)
