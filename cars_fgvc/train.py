@@ -216,7 +216,8 @@ def fit_stages(learn, make_dls, plan:list, phase:str, log:RunLog, state:dict):
         if s >= st['epochs']: return                   # the phase had ended: its last weights are loaded
         log.start(phase, i, st, s, rs if resuming else None)
         lr = slice(*st['lr_max']) if isinstance(st['lr_max'], list) else st['lr_max']
-        try: learn.fit_one_cycle(st['epochs'], lr, start_epoch=s)
+        try:
+            with data_parallel(learn): learn.fit_one_cycle(st['epochs'], lr, start_epoch=s)   # several processes: DDP for this stage
         except NonFiniteLoss as e: raise NonFiniteLoss(e.problem, e.file, e.fix) from None   # without fastai's callback prefix
 
 # %% ../nbs/03_train.ipynb #2cb90070
@@ -439,7 +440,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     learn.add_cbs(extra + stop)
     if state.get('phase') is None: set_seed(r.seed + rank_distrib())   # the fit starts from the seed (each process its own), with or without an LR finder before it
     if state.get('phase') in (None, 'fit'):
-        with data_parallel(learn): fit_stages(learn, mk, plan, 'fit', log, state)
+        fit_stages(learn, mk, plan, 'fit', log, state)
     learn.remove_cbs(stop)
     if r.refit:
         set_seed(r.seed + rank_distrib())
@@ -448,7 +449,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
         set_precision(learn, r.precision)
         learn.add_cbs(extra)
         plan = main_result(ran_plan, plan, run/'log.csv') if r.patience else plan
-        with data_parallel(learn): fit_stages(learn, mk, plan, 'refit', log, state)
+        fit_stages(learn, mk, plan, 'refit', log, state)
     learn.remove_cbs(extra)
     if not is_main(): return None
     with alone():                                  # the test scoring, export and report: once, by the main process
