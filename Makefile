@@ -1,6 +1,6 @@
 # cars-fgvc: common tasks. Variables: DATA_DIR (data directory), ARCHIVES (local copies of the downloads).
 SHELL := /bin/bash
-.PHONY: install test sync readme data demo train bench-feed bench-train clean
+.PHONY: install test sync readme data demo train bench-feed bench-processes bench-train clean
 
 install:  ## editable install with the notebook tools
 	pip install -e ".[dev]"
@@ -44,6 +44,9 @@ train:  ## the full recipe: DATA=... ARCH=... OUT=... (more flags in ARGS="--siz
 
 bench-feed:  ## items/s per loader process from photos, JPEG cache and array cache, photos enlarged to 700 px (BENCH_DATA=...)
 	python bench/feed_rate.py $(or $(BENCH_DATA),../shared/data/cars-real-98) --upscale 700
+
+bench-processes:  ## wall time of one training process against two data-parallel ones (torchrun, gloo) on this machine's CPUs
+	python bench/processes.py --size 160 --epochs 0,3 --repeats 2
 
 clean:
 	rm -rf demo _docs _proc
