@@ -50,6 +50,12 @@ def get_idxs(self:DistributedDL):
     if not self.dl.n: self.n = self.n_padded = 0; return []
     return _get_idxs(self)
 
+@patch
+def __len__(self:DistributedDL):
+    "Batches of this process's shard (fastai rounds the whole loader's up, one too many with `drop_last`, so one-cycle never ends its schedule)"
+    n = -(-self.dl.n//self.world_size)
+    return n//self.bs if self.drop_last else -(-n//self.bs)
+
 # %% ../nbs/03b_scale.ipynb #77779318
 def barrier():
     "Wait here for every process; nothing when alone"
@@ -95,20 +101,20 @@ def alone():
 
 @contextmanager
 def data_parallel(learn):
-    "fastai's `distrib_ctx` when launched as several processes (BatchNorm statistics per process, as in timm's train.py); nothing when alone"
+    "fastai's `distrib_ctx` when launched as several processes (BatchNorm statistics per process, as in timm's train.py; mixed precision left to fastai); nothing when alone"
     if not distributed(): yield learn; return
-    with learn.distrib_ctx(sync_bn=False, cpu=not torch.cuda.is_available()): yield learn
+    with learn.distrib_ctx(sync_bn=False, cpu=not torch.cuda.is_available(), mixed_precision='no', dynamo_backend='no'): yield learn
 
 # %% ../nbs/03b_scale.ipynb #35e6092e
 TRACKERS = {'tensorboard': 'tensorboard', 'wandb': 'wandb'}   # tracker: the package it needs
 
-def trackers(log)->list:
-    "The tracker names in `log` (None, or names separated by commas), each known and with its package installed"
-    names = [o.strip() for o in (log or '').split(',') if o.strip()]
+def trackers(track)->list:
+    "The tracker names in `track` (None, or names separated by commas), each known and with its package installed"
+    names = [o.strip() for o in (track or '').split(',') if o.strip()]
     for o in names:
-        check_choice(o, TRACKERS, 'tracker (--log)')
+        check_choice(o, TRACKERS, 'tracker (--track)')
         try: importlib.import_module(TRACKERS[o])
-        except ImportError: raise CarsError(f'--log {o} needs the package {TRACKERS[o]}, which is not installed.',
+        except ImportError: raise CarsError(f'--track {o} needs the package {TRACKERS[o]}, which is not installed.',
                                             fix=f'pip install "cars-fgvc[{o}]" (or pip install {TRACKERS[o]})') from None
     return names
 
@@ -137,7 +143,11 @@ class RunWandb(WandbCallback):
     "fastai's `WandbCallback` without sample predictions, leaving the run's random numbers as they would be without it"
     def __init__(self): super().__init__(log_preds=False)
     def before_fit(self):
-        with no_random(): super().before_fit()      # it draws a batch to record the input size
+        dt,loaders = getattr(self.learn, 'distributed_trainer', None),self.dls.loaders
+        if dt is not None: self.learn.dls.loaders = dt.old_dls   # its batch from this process's own loader, not from the shared shards (a collective)
+        try:
+            with no_random(): super().before_fit()  # it draws a batch to record the input size
+        finally: self.learn.dls.loaders = loaders
 
 # %% ../nbs/03b_scale.ipynb #54a4fb45
 def wandb_mode()->str:
@@ -149,12 +159,12 @@ def wandb_mode()->str:
 
 def _config_text(d:dict)->str: return '```\n' + json.dumps(d, indent=2, default=str) + '\n```'
 
-def start_trackers(log,            # tracker names: 'tensorboard', 'wandb', or both separated by commas
+def start_trackers(track,          # tracker names: 'tensorboard', 'wandb', or both separated by commas
                    run:Path,       # the run folder: TensorBoard writes to `run/tensorboard`, W&B to `run/wandb`
                    config:dict     # the recipe, recorded with the run
                   )->list:
-    "fastai callbacks for the trackers in `log`, each given `config`; on the main process only (none on the others)"
-    names,run = trackers(log),Path(run)
+    "fastai callbacks for the trackers in `track`, each given `config`; on the main process only (none on the others)"
+    names,run = trackers(track),Path(run)
     if not is_main() or not names: return []
     cbs = []
     if 'tensorboard' in names:

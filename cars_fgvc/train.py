@@ -69,14 +69,16 @@ def save_checkpoint(learn, name:str)->str:
     return name
 
 def random_state(learn, name:str)->dict|None:
-    "This process's random state saved with checkpoint `name` (None for a checkpoint without one)"
-    fn = _rng_file(learn, name)
-    return torch.load(fn, weights_only=False) if fn.exists() else None
+    "This process's random state saved with checkpoint `name`; a process the checkpoint had not (more processes now) gets the main one's without its generators; None without any"
+    own,main = _rng_file(learn, name),learn.path/learn.model_dir/f'{name}.rng'
+    if own.exists(): return torch.load(own, weights_only=False)
+    if not main.exists(): return None
+    return {**torch.load(main, weights_only=False), 'random': None}   # the loss scale and smoothed loss all processes share
 
 def set_random(rs:dict|None, dl=None):
-    "Restore random state `rs`, and the shuffling of training loader `dl` when continuing the stage it was saved in"
+    "Restore random state `rs` (its generators if it has them), and the shuffling of training loader `dl` when continuing the stage it was saved in"
     if rs is None: return
-    set_random_states(**rs['random'])
+    if rs['random'] is not None: set_random_states(**rs['random'])
     if dl is not None: dl.rng.setstate(rs['dl'])
 
 # %% ../nbs/03_train.ipynb #b82e6ada
@@ -287,7 +289,7 @@ def open_run(run:Path, recipe:dict, resume=False, overfit=False)->tuple:
             raise CarsError('this folder already holds a run.', run, 'continue it with --resume, or choose another --out')
         return recipe,{}
     if not (run/'config.json').exists(): raise CarsError('there is no run to resume here.', run, 'start it without --resume')
-    recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', 'cache_format': 'jpeg', 'log': None, 'patience': None, **load_json(run/'config.json')['recipe']}   # runs from before these options
+    recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', 'cache_format': 'jpeg', 'track': None, 'patience': None, **load_json(run/'config.json')['recipe']}   # runs from before these options
     state = load_json(run/'state.json') if (run/'state.json').exists() else {}
     log = run/'log.csv'
     if 'phase' in state and 'n' not in state and log.exists(): state['n'] = len(pd.read_csv(log))   # runs from before `n`
@@ -400,7 +402,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                on_bad='skip',               # files that cannot be read: 'skip' (listed in skipped.csv) or 'stop'
                precision='auto',            # 'auto' (fp16 on CUDA), 'fp16', 'bf16', 'fp32'
                num_workers=None,            # loader processes (default: 0 without a GPU, else the cores shared by the GPUs, up to 16)
-               log=None,                    # trackers: 'tensorboard', 'wandb', or both separated by commas (`start_trackers`)
+               track=None,                  # trackers: 'tensorboard', 'wandb', or both separated by commas (`start_trackers`)
                patience=None,               # end a fit stage after this many epochs without a better valid accuracy (`StopEarly`)
                resume=False,                # continue the run in `out` from its last committed epoch
                overfit=False,               # only check that one batch can be learned, then stop
@@ -409,14 +411,14 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     "The full recipe into run folder `out`; returns `results.json`'s contents (None on the other processes of a launch)"
     epochs = plan_epochs(epochs, len(sizes))
     if sum(epochs) < 1: raise CarsError(f'--epochs {epochs} trains no epoch.', out, 'give a budget of at least one epoch, e.g. --epochs 6')
-    trackers(log)
+    trackers(track)
     run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'report', 'cbs')}
     start_distrib()
     recipe,state = main_result(open_run, run, recipe, resume, overfit)
     if state.get('phase') == 'done': return load_json(run/'results.json') if is_main() else None
     r = AttrDict(recipe)
     r.data,r.weights = str(r.data),(str(r.weights) if r.weights else None)
-    set_seed(r.seed)
+    set_seed(r.seed + rank_distrib())     # each process its own random numbers (the main one the seed's)
     table = main_result(check_data, r.data, r.on_bad)
     valid_files = main_result(read_valid, run, table) if resume else None
     mk = _loaders(table, r, valid_files)
@@ -435,7 +437,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     state['precision'] = set_precision(learn, r.precision)
     plan = stage_plan(r.sizes, r.epochs, r.bs, choose_lr(learn, r, run, state), r.lr_mult, learn.pretrained)
     log = RunLog(run, state)
-    extra = [log, *L(cbs), *start_trackers(r.log, run, recipe)]
+    extra = [log, *L(cbs), *start_trackers(r.track, run, recipe)]
     stop = [StopEarly(r.patience)] if r.patience else []
     learn.add_cbs(extra + stop)
     if state.get('phase') is None: set_seed(r.seed + rank_distrib())   # the fit starts from the seed (each process its own), with or without an LR finder before it
@@ -493,7 +495,7 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     on_bad:str='skip',              # files that cannot be read: skip (listed in RUN/skipped.csv) or stop
                     precision:str='auto',           # auto, fp16, bf16 or fp32
                     num_workers:int=None,           # loader processes per training process (default: 0 without a GPU, else the cores shared by the GPUs, up to 16)
-                    log:str=None,                   # trackers: tensorboard, wandb, or both as tensorboard,wandb (optional extras)
+                    track:str=None,                 # trackers: tensorboard, wandb, or both as tensorboard,wandb (optional extras)
                     patience:int=None,              # end a fit stage after N epochs without a better valid accuracy
                     resume:bool=False,              # continue the run in --out
                     overfit_batch:bool=False,       # only check that one batch can be learned
@@ -507,7 +509,7 @@ on train+valid before the one test scoring. Experts: --epochs F,U,R (F frozen, U
 at the first size, R per further size). Flags take hyphens or underscores."""
     with cli_errors():
         res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, _lr(lr), lr_mult, wd, loss, ls_eps, head, aug,
-                         valid_pct, seed, refit, tta, crop, cache, cache_format, on_bad, precision, num_workers, log, patience, resume, overfit_batch, report)
+                         valid_pct, seed, refit, tta, crop, cache, cache_format, on_bad, precision, num_workers, track, patience, resume, overfit_batch, report)
         if res is not None: print(json.dumps(res, indent=2, default=str))
 
 @cars_cli
