@@ -14,9 +14,9 @@ from .dataset import CarsTable, read_cars
 from .cache import load_image, build_cache, ArrayCache, CACHE_FORMATS
 
 # %% auto #0
-__all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'default_workers', 'batch_augs', 'cars_datablock',
-           'cars_dls', 'ArrayImage', 'image_getter', 'RandomCropResize', 'SquishResize', 'plot_class_counts',
-           'test_rows', 'cache_rows', 'cars_test_dl']
+__all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'CarsBox', 'ClipBoxes', 'default_workers',
+           'batch_augs', 'cars_datablock', 'cars_dls', 'ArrayImage', 'image_getter', 'RandomCropResize', 'SquishResize',
+           'plot_class_counts', 'test_rows', 'cache_rows', 'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -53,6 +53,19 @@ class CarsImage(Transform):
             return PILImage(load_image(r.path, box, self.margin, self.grayscale))
         except Exception as e: raise _unloadable(r, e) from None
 
+class CarsBox(Transform):
+    "A table row's box as a fastai `TensorBBox` (1, 4): x1, y1, x2, y2 from -1 to 1 across the whole photo, so presizing and caches keep it"
+    def encodes(self, r):
+        if 'width' not in r: raise CarsError('the table has no image sizes, which boxes are relative to.', fix="read it with read_cars(path) (its default check='header')")
+        w,h = r.width,r.height
+        box = torch.tensor([[(r.x1 - 1)/w, (r.y1 - 1)/h, r.x2/w, r.y2/h]]).float()*2 - 1   # devkit boxes: 1-based pixels, both ends in
+        return TensorBBox(box, img_size=(w, h))
+
+class ClipBoxes(Transform):
+    "Boxes cut to the image after the batch augmentation (fastai's zoom and rotation leave them reaching outside it)"
+    order = 90
+    def encodes(self, b:TensorBBox): return b.clamp(-1, 1)
+
 def _unloadable(r, e)->CarsError:
     return CarsError(f'cannot be loaded ({type(e).__name__}: {e}).', r.path,
                      'restore the file; `cars_fgvc_info --full DATA` lists every bad file, and a new or resumed run leaves them out')
@@ -72,14 +85,16 @@ def batch_augs(size=224, min_scale=0.35, aug='light', cropped=False, **aug_kw)->
     if aug != 'light': return aug_transforms(size=size, min_scale=min_scale, **aug_kw)
     return [RandomResizedCropGPU(size, min_scale=min_scale, ratio=(1, 1)), *aug_transforms(size=size, **aug_kw)]
 
-def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stats, crop=True, margin=0.1,
-                   grayscale=False, min_scale=0.35, method=ResizeMethod.Squish, aug='light', arrays:ArrayCache=None, **aug_kw)->DataBlock:
-    "The fastai `DataBlock` for table rows: presize on the CPU (or crop `arrays`' items), augment (`batch_augs`) and normalise on the batch"
-    if arrays is None: blk,get_x,item_tfms = ImageBlock,CarsImage(crop, margin, grayscale),Resize(presize or int(size*1.4), method=method)
+def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stats, crop=True, margin=0.1, grayscale=False,
+                   min_scale=0.35, method=ResizeMethod.Squish, aug='light', arrays:ArrayCache=None, boxes=False, **aug_kw)->DataBlock:
+    "The fastai `DataBlock` for table rows: presize on the CPU (or crop `arrays`' items), augment (`batch_augs`) and normalise on the batch; with `boxes` each item's box too"
+    if boxes and (crop or arrays is not None):
+        raise CarsError('boxes are learnt on whole photos read as JPEG.', fix='train with --boxes without --crop and without --cache-format array')
+    if arrays is None: blk,get_x,item_tfms = ImageBlock,CarsImage(crop, margin, grayscale),Resize(size if boxes else presize or int(size*1.4), method=method)
     else: blk,get_x,item_tfms = TransformBlock(batch_tfms=IntToFloatTensor),ArrayImage(arrays),[RandomCropResize(size, min_scale), SquishResize(size)]
-    return DataBlock(blocks=(blk, CategoryBlock(vocab=list(vocab))), get_x=get_x, get_y=ColReader('class_name'),
-                     splitter=IndexSplitter(valid_idx), item_tfms=item_tfms,
-                     batch_tfms=[*batch_augs(size, min_scale, aug, arrays is not None, **aug_kw), Normalize.from_stats(*stats)])
+    return DataBlock(blocks=(blk, CategoryBlock(vocab=list(vocab)), *[TransformBlock()]*boxes), getters=[get_x, ColReader('class_name'), *[CarsBox()]*boxes],
+                     n_inp=1, splitter=IndexSplitter(valid_idx), item_tfms=item_tfms,   # boxes: no batch crop (fastai's GPU crop drops boxes), zoom instead
+                     batch_tfms=[*batch_augs(size, min_scale, aug, arrays is not None or boxes, **({'max_zoom': 1.3} if boxes else {}) | aug_kw), *[ClipBoxes()]*boxes, Normalize.from_stats(*stats)])
 
 # %% ../nbs/01f_data.ipynb #ad363068
 def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training rows are used
