@@ -4,21 +4,30 @@
 
 # %% ../nbs/02b_boxes.ipynb #8df3c9f1
 from __future__ import annotations
-import torch, torch.nn as nn, torch.nn.functional as F
-from torchvision.ops import box_iou as _pair_iou, generalized_box_iou_loss
+from contextlib import contextmanager
+import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
+from torchvision.ops import generalized_box_iou_loss
 from fastai.vision.all import *
 from .core import *
 from .learner import cars_learner, timm_splitter, top5
 
 # %% auto #0
-__all__ = ['unit_boxes', 'box_iou', 'box_acc', 'class_metric', 'BoxLoss', 'BoxModel', 'box_splitter', 'box_learner']
+__all__ = ['unit_boxes', 'box_ious', 'box_iou', 'box_acc', 'class_metric', 'BoxLoss', 'BoxModel', 'box_splitter', 'box_learner',
+           'has_box_head', 'classes_only', 'photo_boxes']
 
 # %% ../nbs/02b_boxes.ipynb #abbb57f1
 def unit_boxes(b:Tensor)->Tensor:
-    "Boxes (..., 4) from fastai's -1..1 coordinates to 0..1, as (n, 4)"
-    return ((b + 1)/2).reshape(-1, 4)
+    "Boxes (..., 4) from fastai's -1..1 coordinates to 0..1, as a plain tensor (n, 4)"
+    return ((b.as_subclass(Tensor) + 1)/2).reshape(-1, 4)   # plain: fastai's tensor types (a model's TensorImage output, TensorBBox) do not mix
 
-def _ious(pred, box): return _pair_iou(unit_boxes(pred[1]), unit_boxes(box)).diagonal()
+def box_ious(boxes:Tensor, true:Tensor)->Tensor:
+    "IoU of each box in `boxes` with the box of the same index in `true` (both in fastai's coordinates): (n,)"
+    p,t = unit_boxes(boxes),unit_boxes(true)
+    inter = (torch.min(p[:, 2:], t[:, 2:]) - torch.max(p[:, :2], t[:, :2])).clamp(min=0).prod(1)
+    area = lambda b: (b[:, 2:] - b[:, :2]).clamp(min=0).prod(1)
+    return inter/(area(p) + area(t) - inter).clamp(min=1e-12)
+
+def _ious(pred, box): return box_ious(pred[1], box)
 
 def box_iou(pred, y, box):
     "Mean IoU of the predicted boxes `pred[1]` and the true ones"
@@ -36,12 +45,14 @@ def class_metric(f, name:str):
 
 # %% ../nbs/02b_boxes.ipynb #c2fb2de4
 class BoxLoss:
-    "The classification loss `cls_loss` on the logits plus `lam` × (smooth-L1 + generalised IoU loss) on the box"
+    "The classification loss `cls_loss` on the logits plus `lam` × (smooth-L1 + generalised IoU loss) on the box; predictions activate to (class probabilities, box)"
     def __init__(self, cls_loss, lam=1.): store_attr()
     def box_loss(self, pred, box):
         p,t = unit_boxes(pred),unit_boxes(box)
         return F.smooth_l1_loss(p, t) + generalized_box_iou_loss(p, t, reduction='mean')
     def __call__(self, pred, y, box): return self.cls_loss(pred[0], y) + self.lam*self.box_loss(pred[1], box)
+    def activation(self, pred): return (getcallable(self.cls_loss, 'activation')(pred[0]), pred[1])   # what `get_preds` returns
+    def decodes(self, pred): return (getcallable(self.cls_loss, 'decodes')(pred[0]), pred[1])
 
 # %% ../nbs/02b_boxes.ipynb #f3de9dae
 class BoxModel(Module):
@@ -76,3 +87,40 @@ def box_learner(dls,           # from `cars_dls(..., boxes=True)`
     learn.opt = None
     if learn.pretrained: learn.freeze()                                    # as `cars_learner` left it, with the box head in the trained group
     return learn
+
+# %% ../nbs/02b_boxes.ipynb #a892e040
+class _Classes(Module):
+    "The class logits of a `BoxModel`"
+    def __init__(self, model): self.model = model
+    def forward(self, x): return self.model(x)[0]
+
+class _ClassLoss:
+    "A `BoxLoss`'s classification loss, on batches that still carry boxes"
+    def __init__(self, loss): self.loss = loss
+    def __call__(self, pred, y, *box): return self.loss(pred, y)
+    def activation(self, x): return getcallable(self.loss, 'activation')(x)
+    def decodes(self, x): return getcallable(self.loss, 'decodes')(x)
+
+def has_box_head(learn)->bool:
+    "Whether `learn`'s model predicts boxes too (`box_learner`)"
+    return isinstance(getattr(learn, 'model', None), BoxModel)
+
+@contextmanager
+def classes_only(learn):
+    "`learn` as a plain classifier while inside: its box output and box loss set aside (a learner without boxes is left as it is)"
+    if not has_box_head(learn): yield learn; return
+    model,loss = learn.model,learn.loss_func
+    learn.model,learn.loss_func = _Classes(model),_ClassLoss(loss.cls_loss)
+    try: yield learn
+    finally: learn.model,learn.loss_func = model,loss
+
+# %% ../nbs/02b_boxes.ipynb #175aa169
+def photo_boxes(boxes:Tensor,   # (n, 4) or (n, 1, 4) in fastai's -1..1 coordinates across each photo
+                width, height   # each photo's size in pixels
+               )->np.ndarray:
+    "Boxes on the photos as devkit boxes: integer x1, y1, x2, y2, 1-based, both ends in, within the photo"
+    u = unit_boxes(torch.as_tensor(boxes).float()).numpy()
+    w,h = np.asarray(width, dtype=float),np.asarray(height, dtype=float)
+    lo = np.clip(np.round(u[:, :2]*np.stack([w, h], 1)) + 1, 1, np.stack([w, h], 1))
+    hi = np.clip(np.round(u[:, 2:]*np.stack([w, h], 1)), lo, np.stack([w, h], 1))
+    return np.concatenate([lo, hi], 1).astype(int)

@@ -15,8 +15,9 @@ from .cache import load_image, build_cache, ArrayCache, CACHE_FORMATS
 
 # %% auto #0
 __all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'CarsBox', 'ClipBoxes', 'default_workers',
-           'batch_augs', 'cars_datablock', 'cars_dls', 'ArrayImage', 'image_getter', 'RandomCropResize', 'SquishResize',
-           'plot_class_counts', 'test_rows', 'cache_rows', 'cars_test_dl']
+           'batch_augs', 'check_box_recipe', 'cars_datablock', 'cars_dls', 'ArrayImage', 'image_getter',
+           'RandomCropResize', 'SquishResize', 'plot_class_counts', 'test_rows', 'cache_rows', 'has_boxes',
+           'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -85,11 +86,14 @@ def batch_augs(size=224, min_scale=0.35, aug='light', cropped=False, **aug_kw)->
     if aug != 'light': return aug_transforms(size=size, min_scale=min_scale, **aug_kw)
     return [RandomResizedCropGPU(size, min_scale=min_scale, ratio=(1, 1)), *aug_transforms(size=size, **aug_kw)]
 
+def check_box_recipe(crop:bool, arrays:bool):
+    "Refuse boxes with box crops (`crop`) or an array cache (`arrays`): boxes are learnt on whole photos read as JPEG"
+    if crop or arrays: raise CarsError('boxes are learnt on whole photos read as JPEG.', fix='train with --boxes without --crop and without --cache-format array')
+
 def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stats, crop=True, margin=0.1, grayscale=False,
                    min_scale=0.35, method=ResizeMethod.Squish, aug='light', arrays:ArrayCache=None, boxes=False, **aug_kw)->DataBlock:
     "The fastai `DataBlock` for table rows: presize on the CPU (or crop `arrays`' items), augment (`batch_augs`) and normalise on the batch; with `boxes` each item's box too"
-    if boxes and (crop or arrays is not None):
-        raise CarsError('boxes are learnt on whole photos read as JPEG.', fix='train with --boxes without --crop and without --cache-format array')
+    if boxes: check_box_recipe(crop, arrays is not None)
     if arrays is None: blk,get_x,item_tfms = ImageBlock,CarsImage(crop, margin, grayscale),Resize(size if boxes else presize or int(size*1.4), method=method)
     else: blk,get_x,item_tfms = TransformBlock(batch_tfms=IntToFloatTensor),ArrayImage(arrays),[RandomCropResize(size, min_scale), SquishResize(size)]
     return DataBlock(blocks=(blk, CategoryBlock(vocab=list(vocab)), *[TransformBlock()]*boxes), getters=[get_x, ColReader('class_name'), *[CarsBox()]*boxes],
@@ -192,10 +196,14 @@ def cache_rows(dls, rows:pd.DataFrame, table:CarsTable):
     g = image_getter(dls)
     if isinstance(g, ArrayImage) and g.cache.root == str(Path(table.root).resolve()): g.cache.build(rows)
 
+def has_boxes(dls)->bool:
+    "Whether the items of `dls` carry their boxes as targets (`cars_dls(..., boxes=True)`)"
+    return any(isinstance(f, CarsBox) for tl in dls.valid_ds.tls[1:] for f in tl.tfms.fs)
+
 def cars_test_dl(dls, table:CarsTable=None, with_labels=True, crop=False):
-    "A loader over the test images of `table` (default `dls.table`), for the one final evaluation; boxes used only if `crop`"
+    "A loader over the test images of `table` (default `dls.table`), for the one final evaluation; boxes used to crop only if `crop`, and as targets if `dls` has them"
     table = table or dls.table
     df = test_rows(table, with_labels)
-    if not crop: df = df.assign(**dict.fromkeys(BOX_COLS, pd.NA))
+    if not crop and not has_boxes(dls): df = df.assign(**dict.fromkeys(BOX_COLS, pd.NA))
     cache_rows(dls, df, table)
     return dls.test_dl(df, with_labels=with_labels)

@@ -10,25 +10,30 @@ import torch.nn.functional as F
 from fastai.vision.all import *
 from .core import *
 from .dataset import read_cars, CarsTable
-from .learner import model_on
-from .predict import load_model, labelled_rows, class_probs, model_crop, _items
+from .learner import model_on, _logits
+from .predict import load_model, labelled_rows, model_preds, model_crop, unit_true_boxes, _items
+from .boxes import has_box_head, box_ious, photo_boxes
 
 # %% auto #0
 __all__ = ['split_preds', 'make_confusion', 'top_confused', 'plot_confusion', 'show_pairs', 'plot_per_class', 'top_losses',
-           'show_images', 'grad_cam', 'show_cam', 'show_cams', 'hard_examples', 'write_report', 'cars_fgvc_report']
+           'show_images', 'show_boxes', 'grad_cam', 'show_cam', 'show_cams', 'hard_examples', 'write_report',
+           'cars_fgvc_report']
 
 # %% ../nbs/05_interpret.ipynb #d5773bef
 def split_preds(learn, table:CarsTable, split='test', tta=False, bs=64)->pd.DataFrame:
-    "One row per image of labelled `split`: true and predicted class and make, probabilities, loss, correctness"
+    "One row per image of labelled `split`: true and predicted class and make, probabilities, loss, correctness; a box model's boxes and their IoU"
     rows,targs = labelled_rows(learn, table, split)
-    probs = class_probs(learn, rows, tta, bs)
+    probs,boxes = model_preds(learn, rows, tta, bs)
     vocab = list(learn.dls.vocab)
     pred = probs.argmax(1)
     p_true = probs[torch.arange(len(targs)), targs]
-    return pd.DataFrame(dict(path=rows.path, class_name=rows.class_name, make=rows.make,
-                             pred=[vocab[i] for i in pred], pred_make=[parse_class_name(vocab[i]).make for i in pred],
-                             prob=probs.max(1).values.numpy(), p_true=p_true.numpy(), loss=-torch.log(p_true.clamp_min(1e-12)).numpy(),
-                             correct=(pred == targs).numpy()))
+    df = pd.DataFrame(dict(path=rows.path, class_name=rows.class_name, make=rows.make,
+                           pred=[vocab[i] for i in pred], pred_make=[parse_class_name(vocab[i]).make for i in pred],
+                           prob=probs.max(1).values.numpy(), p_true=p_true.numpy(), loss=-torch.log(p_true.clamp_min(1e-12)).numpy(),
+                           correct=(pred == targs).numpy()))
+    if boxes is None: return df
+    pb = photo_boxes(boxes, rows.width, rows.height)
+    return df.assign(**rows[BOX_COLS], **{f'box_{c}':pb[:, i] for i,c in enumerate(BOX_COLS)}, box_iou=box_ious(boxes, unit_true_boxes(rows)).numpy())
 
 # %% ../nbs/05_interpret.ipynb #11da3de2
 def make_confusion(df:pd.DataFrame)->pd.DataFrame:
@@ -96,6 +101,22 @@ def show_images(rows:pd.DataFrame, ncols=3, title=lambda r: f'{r.class_name}\npr
     fig.tight_layout()
     return fig
 
+# %% ../nbs/05_interpret.ipynb #d3911c41
+def _rect(ax, b, **kw):
+    "Draw devkit box `b` (x1, y1, x2, y2: 1-based pixels, both ends in) on `ax`, around the pixels it covers"
+    x1,y1,x2,y2 = (float(o) for o in b)
+    ax.add_patch(plt.Rectangle((x1 - 1.5, y1 - 1.5), x2 - x1 + 1, y2 - y1 + 1, fill=False, **kw))
+
+def show_boxes(df:pd.DataFrame, ncols=4):
+    "The photos of `df` (`split_preds` of a box model) with the annotated box (green) and the predicted one (red dashes), titled with their IoU"
+    fig,axs = _grid(len(df), ncols, 3.2, 2.8)
+    for a,(_,r) in zip(axs.flat, df.iterrows()):
+        _show(a, r.path, f'IoU {r.box_iou:.2f}\n{r.class_name}')
+        _rect(a, r[BOX_COLS], color='lime', lw=2)
+        _rect(a, r[[f'box_{c}' for c in BOX_COLS]], color='red', lw=2, ls='--')
+    fig.tight_layout()
+    return fig
+
 # %% ../nbs/05_interpret.ipynb #021697df
 def grad_cam(learn, path, cls:int|None=None)->tuple:
     "(heatmap in [0, 1] at the feature map's size, class index it explains, decoded input image) for the image at `path`"
@@ -103,7 +124,7 @@ def grad_cam(learn, path, cls:int|None=None)->tuple:
     xb = dl.one_batch()[0].requires_grad_()
     model = model_on(learn.model, xb).eval()
     with hook_output(model[0]) as ha, hook_output(model[0], grad=True) as hg:
-        out = model(xb)
+        out = _logits(model(xb))
         c = int(out.argmax(1)) if cls is None else cls
         model.zero_grad(); out[0, c].backward()
     acts,grads = ha.stored[0].float(),hg.stored[0][0].float()
@@ -162,7 +183,16 @@ def _failures(learn, table, split, n)->list:
             '<h2>Make confusion</h2>', _png(plot_confusion(make_confusion(df)).figure),
             '<h2>Most confused class pairs</h2>', tc.to_html(index=False), _png(show_pairs(df, tc, min(4, len(tc)))) if len(tc) else '',
             '<h2>Top losses</h2>', _png(show_images(top_losses(df, n), ncols=4)),
-            '<h2>Grad-CAM</h2>', _png(show_cams(learn, cams))]
+            '<h2>Grad-CAM</h2>', _png(show_cams(learn, cams))] + (_boxes_section(df, n) if 'box_iou' in df else [])
+
+def _boxes_section(df, n)->list:
+    "The report's section on a box model's boxes: mean IoU, share with IoU ≥ 0.5, a random sample of photos and those with the lowest IoU"
+    worst = df.nsmallest(n - n//2, 'box_iou')
+    some = df.drop(worst.index).sample(min(n//2, len(df) - len(worst)), random_state=0)
+    return ['<h2>Where the car is</h2>',
+            f'<p>Mean IoU of predicted and annotated boxes {df.box_iou.mean():.4f}; IoU ≥ 0.5 for {(df.box_iou >= 0.5).mean():.4f} of the images. '
+            f'{len(some)} random images, then the {len(worst)} with the lowest IoU (green: annotated box, red dashes: predicted).</p>',
+            _png(show_boxes(pd.concat([some, worst])))]
 
 def write_report(run,               # run folder of cars_fgvc_train
                  data=None,         # dataset folder or `CarsTable` (default: the run's dataset)

@@ -212,22 +212,25 @@ def model_on(model, # a PyTorch module
     return model.to(find_device(b))
 
 # %% ../nbs/02_learner.ipynb #3bdb1de1
+def _xy(dls, b)->tuple: return b[:dls.n_inp],b[dls.n_inp:]
+def _logits(pred): return pred[0] if isinstance(pred, tuple) else pred   # a model with boxes too: (class logits, box)
+
 def initial_loss(learn)->tuple:
-    "(loss on the first validation batch, ln(number of classes)); they should be close for a fresh head"
-    xb,yb = learn.dls.valid.one_batch()
+    "(classification loss on the first validation batch, ln(number of classes)); they should be close for a fresh head"
+    xb,yb = _xy(learn.dls, learn.dls.valid.one_batch())
     model = model_on(learn.model, xb).eval()
-    with torch.no_grad(): loss = learn.loss_func(model(xb), yb).item()
+    with torch.no_grad(): loss = getattr(learn.loss_func, 'cls_loss', learn.loss_func)(_logits(model(*xb)), yb[0]).item()
     return loss,math.log(learn.dls.c)
 
 def overfit_batch(learn, steps=100, lr=3e-3)->float:
     "Train a copy of `learn.model` on one fixed batch of training images without augmentation; accuracy reached on it"
     dl = learn.dls.test_dl(learn.dls.train_ds.items.iloc[:learn.dls.train.bs], with_labels=True)
-    xb,yb = dl.one_batch()
+    xb,yb = _xy(learn.dls, dl.one_batch())
     model = model_on(deepcopy(learn.model), xb).train()
     for p in model.parameters(): p.requires_grad_(True)
     opt = torch.optim.AdamW(model.parameters(), lr=lr)
     for _ in pbar(range(steps), 'overfitting one batch'):
-        loss = learn.loss_func(model(xb), yb)
+        loss = learn.loss_func(model(*xb), *yb)
         opt.zero_grad(); loss.backward(); opt.step()
     model.eval()
-    with torch.no_grad(): return (model(xb).argmax(1) == yb).float().mean().item()
+    with torch.no_grad(): return (_logits(model(*xb)).argmax(1) == yb[0]).float().mean().item()

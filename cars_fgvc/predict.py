@@ -13,11 +13,13 @@ from .check import check_images
 from .dataset import read_cars, CarsTable
 from .data import image_getter, cache_rows, split_train_valid, held_out, test_rows, default_workers
 from .learner import top5
+from .boxes import has_box_head, classes_only, photo_boxes, box_iou, box_acc
 from .train import read_valid
 
 # %% auto #0
-__all__ = ['load_model', 'model_crop', 'image_table', 'class_probs', 'predict', 'split_rows', 'write_submission', 'labelled_rows',
-           'evaluate', 'cars_fgvc_predict', 'cars_fgvc_evaluate']
+__all__ = ['CROPS', 'load_model', 'model_crop', 'image_table', 'model_preds', 'class_probs', 'predict_boxes', 'predict',
+           'split_rows', 'write_submission', 'labelled_rows', 'unit_true_boxes', 'crop_rows', 'evaluate',
+           'cars_fgvc_predict', 'cars_fgvc_evaluate']
 
 # %% ../nbs/04_predict.ipynb #4a2e250c
 def load_model(model, cpu:bool|None=None)->Learner:
@@ -67,31 +69,71 @@ def _items(rows, crop):
     rows = rows.reset_index(drop=True)
     return rows if crop and set(BOX_COLS) <= set(rows.columns) else rows.assign(**dict.fromkeys(BOX_COLS, pd.NA))
 
+def model_preds(learn, rows, tta=False, bs=64)->tuple:
+    "(class probabilities, boxes) for `rows`: plain or TTA; boxes (n, 4, in fastai's -1..1 across each photo) from a model with a box head, else None"
+    dl = learn.dls.test_dl(_items(rows, model_crop(learn)), bs=bs)
+    probs,boxes = None,None
+    if not tta or has_box_head(learn):
+        probs = learn.get_preds(dl=dl)[0]
+        if isinstance(probs, tuple): probs,boxes = probs[0],probs[1][:, 0]
+    if tta:
+        with classes_only(learn): probs = learn.tta(dl=dl)[0]   # TTA of the classes; boxes from the photo as it is
+    return probs,boxes
+
 def class_probs(learn, rows, tta=False, bs=64):
     "Class probabilities for `rows` (plain, or TTA)"
-    dl = learn.dls.test_dl(_items(rows, model_crop(learn)), bs=bs)
-    return (learn.tta(dl=dl) if tta else learn.get_preds(dl=dl))[0]
+    return model_preds(learn, rows, tta, bs)[0]
+
+def _sized(rows)->pd.DataFrame:
+    "`rows` with each photo's `width` and `height` (read from the file headers if missing)"
+    if {'width', 'height'} <= set(rows.columns) and rows[['width', 'height']].notna().all().all(): return rows
+    chk = check_images(rows.path)
+    return rows.assign(width=chk.width.values, height=chk.height.values)
+
+def predict_boxes(learn, rows, bs=64)->np.ndarray:
+    "The devkit boxes (x1, y1, x2, y2 in pixels of each photo, `photo_boxes`) that box model `learn` predicts for `rows`"
+    if not has_box_head(learn):
+        raise CarsError('this model does not predict boxes.', getattr(learn, 'run_dir', None), 'pass a run trained with cars_fgvc_train --boxes')
+    rows = _sized(rows.reset_index(drop=True))
+    boxes = model_preds(learn, rows, bs=bs)[1]
+    return photo_boxes(boxes, rows.width, rows.height)
+
+def _check_box_model(learn, box_learn):
+    if not model_crop(learn):
+        raise CarsError('the box model crops photos for a model trained on box crops, but this model was trained on whole photos.',
+                        getattr(learn, 'run_dir', None), 'pass a run trained with --crop as the model, or leave out the box model')
+    if not has_box_head(box_learn):
+        raise CarsError('the box model does not predict boxes.', getattr(box_learn, 'run_dir', None), 'pass a run trained with cars_fgvc_train --boxes')
 
 def predict(learn,           # from `load_model`
             rows:pd.DataFrame, # `path` (and `label`) per image, e.g. from `image_table`
             k=5,             # guesses per image
             tta=False,       # test-time augmentation
             bs=64,           # batch size
-            quiet=False      # don't list unreadable files on stderr
+            quiet=False,     # don't list unreadable files on stderr
+            box_learn=None   # a box model (`--boxes` run) whose predicted boxes `learn`, trained on box crops, classifies
            )->pd.DataFrame:
-    "Top-`k` class names and probabilities for each readable image in `rows`; unreadable ones get their `error`"
+    "Top-`k` class names and probabilities for each readable image in `rows`, and the box of a box model; unreadable ones get their `error`"
     rows = rows.reset_index(drop=True)
-    err = check_images(rows.path, full=True).problem.values if len(rows) else np.array([])
+    if box_learn is not None: _check_box_model(learn, box_learn)
+    chk = check_images(rows.path, full=True)
+    err = chk.problem.values if len(rows) else np.array([])
     ok = pd.isna(err)
+    good = rows[ok].assign(width=chk.width[ok].values, height=chk.height[ok].values)
+    if box_learn is not None and ok.any(): good[BOX_COLS] = predict_boxes(box_learn, good, bs)   # the crops to classify
     vocab,k = list(learn.dls.vocab),min(k, len(learn.dls.vocab))
     out = pd.DataFrame(dict(path=rows.path))
-    pv,pi = (class_probs(learn, rows[ok], tta, bs).topk(k, dim=1) if ok.any() else (torch.zeros(0, k), torch.zeros(0, k, dtype=torch.long)))
+    probs,boxes = model_preds(learn, good, tta, bs) if ok.any() else (torch.zeros(0, len(vocab)), None)
+    pv,pi = probs.topk(k, dim=1)
     for j in range(k):
         out[f'pred_{j+1}'] = pd.Series(pd.NA, index=out.index, dtype='string')
         out.loc[ok, f'pred_{j+1}'] = [vocab[i] for i in pi[:, j].tolist()]
     for j in range(k):
         out[f'prob_{j+1}'] = np.nan
         out.loc[ok, f'prob_{j+1}'] = pv[:, j].double().numpy().round(4)   # rounded in float64, so the CSV shows 4 decimals
+    if box_learn is not None or has_box_head(learn):
+        pb = good[BOX_COLS].to_numpy() if box_learn is not None else photo_boxes(boxes, good.width, good.height) if ok.any() else np.zeros((0, 4))
+        for j,c in enumerate(BOX_COLS): out[f'box_{c}'] = pd.Series(pd.NA, index=out.index, dtype='Int64'); out.loc[ok, f'box_{c}'] = pb[:, j]
     if 'label' in rows:
         out['label'] = rows.label
         out['known'] = rows.label.isin(vocab)
@@ -160,13 +202,44 @@ def labelled_rows(learn, table:CarsTable, split='test')->tuple:
                                 'evaluate a model trained on this dataset')
     return rows,torch.tensor([vocab.index(o) for o in rows.class_name])
 
-def evaluate(learn, table:CarsTable, split='test', tta=True, bs=64)->dict:
-    "Metrics of `learn` on the labelled `split` of `table`, plain and (if `tta`) with TTA"
+CROPS = ('true', 'predicted', 'none')
+
+def unit_true_boxes(rows:pd.DataFrame)->Tensor:
+    "The devkit boxes of `rows` in fastai's -1..1 coordinates across each photo (n, 4), as `CarsBox` gives them"
+    w,h = rows.width.to_numpy(float),rows.height.to_numpy(float)
+    return torch.tensor(np.stack([(rows.x1 - 1)/w, (rows.y1 - 1)/h, rows.x2/w, rows.y2/h], 1)*2 - 1, dtype=torch.float32)
+
+def crop_rows(learn, rows:pd.DataFrame, crop=None, box_learn=None, bs=64)->tuple:
+    "(crop, rows) with the boxes a model trained on box crops classifies: `crop` 'true' (the annotated ones; its default), 'predicted' (by `box_learn`) or 'none' (whole photos)"
+    crop = check_choice(crop or ('true' if model_crop(learn) else 'none'), CROPS, 'crop')
+    if crop == 'none': return crop,(rows.drop(columns=BOX_COLS) if model_crop(learn) else rows)   # a whole-photo model's rows keep their boxes (a box model's targets)
+    if not model_crop(learn):
+        raise CarsError(f'--crop {crop} is for a model trained on box crops; this one was trained on whole photos.', getattr(learn, 'run_dir', None),
+                        'pass a run trained with --crop, or leave out --crop')
+    if crop == 'true': return crop,rows
+    if box_learn is None: raise CarsError('--crop predicted needs the model that predicts the boxes.', fix='pass --box-model RUN, a run trained with --boxes')
+    _check_box_model(learn, box_learn)
+    return crop,rows.assign(**dict(zip(BOX_COLS, predict_boxes(box_learn, rows, bs).T)))
+
+def evaluate(learn,          # from `load_model`
+             table:CarsTable,# the dataset
+             split='test',   # a labelled split: test, train, or valid (a run that was not refit)
+             tta=True,       # also score with TTA
+             bs=64,          # batch size
+             crop=None,      # a model trained on box crops classifies 'true' boxes (default), 'predicted' ones (`box_learn`'s), or 'none' (whole photos)
+             box_learn=None  # the box model (a `--boxes` run) for `crop='predicted'`
+            )->dict:
+    "Metrics of `learn` on the labelled `split` of `table`, plain and (if `tta`) with TTA; a box model's box IoU too"
     rows,targs = labelled_rows(learn, table, split)
     cache_rows(learn.dls, rows, table)
     vocab = list(learn.dls.vocab)
     t0,res = time.time(),dict(split=split, n_images=len(rows), n_classes=int(rows.class_name.nunique()), data=str(table.root))
-    res['plain'] = _scores(class_probs(learn, rows, False, bs), targs, rows.class_name.tolist(), rows.make.tolist(), vocab)
+    res['crop'],rows = crop_rows(learn, rows, crop, box_learn, bs)
+    probs,boxes = model_preds(learn, rows, False, bs)
+    res['plain'] = _scores(probs, targs, rows.class_name.tolist(), rows.make.tolist(), vocab)
+    if boxes is not None:
+        tb = unit_true_boxes(rows)
+        res['boxes'] = dict(iou=box_iou((None, boxes), None, tb).item(), acc=box_acc((None, boxes), None, tb).item())
     if tta: res['tta'] = _scores(class_probs(learn, rows, True, bs), targs, rows.class_name.tolist(), rows.make.tolist(), vocab)
     res['seconds'] = round(time.time() - t0, 1)
     return res
@@ -186,10 +259,12 @@ def cars_fgvc_predict(src:str,               # a folder of images, an image, a C
                       split:str=None,        # read SRC as a Stanford Cars dataset and predict this split (test, train)
                       submission:str=None,   # also write the devkit submission file (with --split test)
                       tta:bool=False,        # test-time augmentation
+                      box_model:str=None,    # a run trained with --boxes: classify the boxes it predicts (MODEL trained with --crop)
                       bs:int=64):            # batch size
-    "Predict the classes of images with a trained model; CSV out, unreadable files listed"
+    "Predict the classes of images with a trained model (and where the car is, with a box model); CSV out, unreadable files listed"
     with cli_errors():
         learn = load_model(_need(model))
+        box_learn = load_model(box_model) if box_model else None
         if split:
             table = read_cars(src)
             rows = split_rows(table, split)
@@ -198,10 +273,10 @@ def cars_fgvc_predict(src:str,               # a folder of images, an image, a C
         else:
             if submission: raise CarsError('--submission needs --split test and the dataset folder as SRC')
             rows = image_table(src, path_col, label_col)
-        p = predict(learn, rows, k, tta, bs)
+        p = predict(learn, rows, k, tta, bs, box_learn=box_learn)
         Path(out).parent.mkdir(parents=True, exist_ok=True)
         p.to_csv(out, index=False)
-        msg = f'{p.error.isna().sum()} of {len(p)} images predicted -> {out}'
+        msg = f'{p.error.isna().sum()} of {len(p)} images predicted' + (' with their boxes (box_x1..box_y2)' if 'box_x1' in p else '') + f' -> {out}'
         if 'correct' in p and p.correct.notna().any(): msg += f'; top-1 on the {p.correct.notna().sum()} labelled ones {p.correct.mean():.4f}'
         if submission: msg += f'; submission -> {write_submission(learn, table, submission, tta, bs)}'
         print(msg)
@@ -212,15 +287,18 @@ def cars_fgvc_evaluate(data:str,             # dataset folder
                        split:str='test',     # test, train, or valid (a run that was not refit)
                        out:str=None,         # metrics file (default RUN/metrics-SPLIT.json, else ./metrics-SPLIT.json)
                        tta:bool=True,        # also score with TTA (--no-tta: plain only)
+                       crop:str=None,        # a model trained with --crop classifies: true (annotated boxes; default), predicted (--box-model's) or none (whole photos)
+                       box_model:str=None,   # a run trained with --boxes, for --crop predicted
                        bs:int=64):           # batch size
-    "Score a trained model on a labelled split: top-1/top-5, macro-F1, per class and per make, with and without TTA"
+    "Score a trained model on a labelled split: top-1/top-5, macro-F1, per class and per make, with and without TTA; box IoU of a box model"
     with cli_errors():
         learn = load_model(_need(model))
-        m = evaluate(learn, read_cars(data), split, tta, bs)
-        m['model'] = str(model)
+        m = evaluate(learn, read_cars(data), split, tta, bs, crop, load_model(box_model) if box_model else None)
+        m['model'],m['box_model'] = str(model),box_model
         out = Path(out) if out else (learn.run_dir or Path('.'))/f'metrics-{split}.json'
         save_json(out, m)
         for kind in ['plain', 'tta'][:1 + tta]:
             s = m[kind]
             print(f"{split} {kind}: top-1 {s['top1']:.4f}  top-5 {s['top5']:.4f}  macro-F1 {s['macro_f1']:.4f}  make {s['make_top1']:.4f}")
-        print(f"{m['n_images']} images, {m['seconds']} s -> {out}")
+        if 'boxes' in m: print(f"{split} boxes: mean IoU {m['boxes']['iou']:.4f}  IoU >= 0.5 {m['boxes']['acc']:.4f}")
+        print(f"{m['n_images']} images" + (f", {m['crop']} boxes cropped" if m['crop'] != 'none' else '') + f", {m['seconds']} s -> {out}")

@@ -9,18 +9,19 @@ import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
 from .core import *
 from .dataset import read_cars, CarsTable
-from .data import cars_dls, cars_test_dl
+from .data import cars_dls, cars_test_dl, check_box_recipe
 from .learner import cars_learner, top5, initial_loss, overfit_batch
+from .boxes import box_learner, has_box_head, classes_only, box_iou, box_acc
 from fastai.distributed import DistributedDL
 from .scale import (distributed, is_main, start_distrib, barrier, all_sum, main_result, main_first, alone, data_parallel,
                              trackers, start_trackers, finish_trackers)
 
 # %% auto #0
-__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'TEST_FIELDS', 'scaled_bs', 'budget_epochs', 'plan_epochs', 'stage_plan',
-           'save_checkpoint', 'random_state', 'set_random', 'NonFiniteLoss', 'append_row', 'RunLog', 'run_environment',
-           'keep_freed_memory', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages', 'StopEarly', 'ran_plan',
-           'score_test', 'plot_run', 'open_run', 'save_valid', 'read_valid', 'check_data', 'write_start', 'choose_lr',
-           'finish_run', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
+__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'TEST_FIELDS', 'BOX_FIELDS', 'scaled_bs', 'budget_epochs', 'plan_epochs',
+           'stage_plan', 'save_checkpoint', 'random_state', 'set_random', 'NonFiniteLoss', 'append_row', 'RunLog',
+           'run_environment', 'keep_freed_memory', 'set_precision', 'find_lr', 'check_no_test', 'fit_stages',
+           'StopEarly', 'ran_plan', 'score_test', 'plot_run', 'open_run', 'save_valid', 'read_valid', 'check_data',
+           'write_start', 'choose_lr', 'finish_run', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def scaled_bs(bs:int, size0:int, size:int)->int:
@@ -143,7 +144,8 @@ class RunLog(Callback):
         acc = row.get('accuracy')
         if self.phase == 'fit' and acc is not None and acc > self.state.get('best', {}).get('accuracy', -1):
             self.learn.save(f'best-{n}', with_opt=False)
-            new['best'] = dict(accuracy=float(acc), top5=float(row['top5']), stage=self.stage['name'], epoch=self.epoch, checkpoint=f'best-{n}')
+            new['best'] = dict(accuracy=float(acc), top5=float(row['top5']), **{k:float(row[k]) for k in ('box_iou', 'box_acc') if k in row},
+                               stage=self.stage['name'], epoch=self.epoch, checkpoint=f'best-{n}')
         self.state.update(new)
         barrier()                                 # every process has saved its part of the checkpoint
         if not is_main(): return
@@ -250,16 +252,21 @@ def ran_plan(plan:list, log)->list:
 
 # %% ../nbs/03_train.ipynb #bd6de2d5
 TEST_FIELDS = ('test_top1', 'test_top5', 'test_top1_tta', 'test_top5_tta')
+BOX_FIELDS = ('test_box_iou', 'test_box_acc')
 
 def score_test(learn, table:CarsTable, crop=False, tta=True)->dict:
-    "Top-1/top-5 on the test set of `table`, with and without TTA (null, with a note, if it has no labels)"
+    "Top-1/top-5 on the test set of `table`, with and without TTA, and a box model's `box_iou`/`box_acc` (null, with a note, if it has no labels)"
+    boxes = has_box_head(learn)
     if not table.test_labels:
-        return {**dict.fromkeys(TEST_FIELDS[:2 + 2*tta]), 'test_note': f'not scored: {table.root} has no test labels (cars_test_annos_withlabels.mat)'}
+        return {**dict.fromkeys(TEST_FIELDS[:2 + 2*tta] + BOX_FIELDS*boxes), 'test_note': f'not scored: {table.root} has no test labels (cars_test_annos_withlabels.mat)'}
     dl = cars_test_dl(learn.dls, table, crop=crop)
     preds,targs = learn.get_preds(dl=dl)
+    if boxes: (preds,pbox),(targs,tbox) = preds,targs
     res = dict(test_top1=accuracy(preds, targs).item(), test_top5=top5(preds, targs).item())
+    if boxes: res.update(zip(BOX_FIELDS, (box_iou((preds, pbox), targs, tbox).item(), box_acc((preds, pbox), targs, tbox).item())))
     if tta:
-        preds,targs = learn.tta(dl=dl)
+        with classes_only(learn): preds,targs = learn.tta(dl=dl)    # the classes; boxes come from the photo as it is
+        if boxes: targs = targs[0]
         res.update(test_top1_tta=accuracy(preds, targs).item(), test_top5_tta=top5(preds, targs).item())
     return res
 
@@ -289,7 +296,7 @@ def open_run(run:Path, recipe:dict, resume=False, overfit=False)->tuple:
             raise CarsError('this folder already holds a run.', run, 'continue it with --resume, or choose another --out')
         return recipe,{}
     if not (run/'config.json').exists(): raise CarsError('there is no run to resume here.', run, 'start it without --resume')
-    recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', 'cache_format': 'jpeg', 'track': None, 'patience': None, **load_json(run/'config.json')['recipe']}   # runs from before these options
+    recipe = {'head': 'fastai', 'aug': 'fastai', 'on_bad': 'skip', 'cache_format': 'jpeg', 'track': None, 'patience': None, 'boxes': False, 'box_lam': 1., **load_json(run/'config.json')['recipe']}   # runs from before these options
     state = load_json(run/'state.json') if (run/'state.json').exists() else {}
     log = run/'log.csv'
     if 'phase' in state and 'n' not in state and log.exists(): state['n'] = len(pd.read_csv(log))   # runs from before `n`
@@ -334,7 +341,7 @@ def check_data(data, on_bad='skip')->CarsTable:
 def _loaders(table, r, valid_files=None, refit=False):
     "A function (size, bs) -> DataLoaders of recipe `r`: validation on `valid_files` (or drawn), none for the refit; the main process first (it fills the cache)"
     return lambda size, bs: main_first(cars_dls, table, r.arch, size, bs, 0 if refit else r.valid_pct, r.seed, None if refit else valid_files,
-                                       crop=r.crop, cache=r.cache, cache_format=r.cache_format, num_workers=r.num_workers, aug=r.aug)
+                                       crop=r.crop, cache=r.cache, cache_format=r.cache_format, num_workers=r.num_workers, aug=r.aug, boxes=r.boxes)
 
 def _results(run, learn, table, state, r, n_train, n_valid)->dict:
     log = pd.read_csv(run/'log.csv')
@@ -342,6 +349,7 @@ def _results(run, learn, table, state, r, n_train, n_valid)->dict:
     skipped = _skipped(table)
     return dict(valid_top1=state.get('best', {}).get('accuracy'), valid_top5=state.get('best', {}).get('top5'), best_epoch=state.get('best'),
                 valid_top1_last=float(last.accuracy), valid_top5_last=float(last.top5),
+                **{f'valid_{k}':state['best'][k] for k in ('box_iou', 'box_acc') if k in state.get('best', {})},
                 **score_test(learn, table, r.crop, r.tta), train_seconds=round(float(log.train_seconds.sum()), 1),
                 train_images_per_second=round(float(log.images.sum()/log.train_seconds.sum()), 1),
                 n_train=n_train, n_valid=n_valid, n_test=int((table.df.split == 'test').sum()), n_test_skipped=int((skipped.split == 'test').sum()),
@@ -398,6 +406,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
                refit=True,                  # retrain on train+valid with the same schedule before testing
                tta=True,                    # also score the test set with test-time augmentation
                crop=False, cache=None,      # train on box crops; pre-resized image cache (shorter side)
+               boxes=False, box_lam=1.,     # also learn where the car is (`box_learner`: a box head on whole photos), and the box loss's weight
                cache_format='jpeg',         # 'jpeg' (small files decoded each epoch) or 'array' (uint8 pixels, for fast GPUs)
                on_bad='skip',               # files that cannot be read: 'skip' (listed in skipped.csv) or 'stop'
                precision='auto',            # 'auto' (fp16 on CUDA), 'fp16', 'bf16', 'fp32'
@@ -411,6 +420,7 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     "The full recipe into run folder `out`; returns `results.json`'s contents (None on the other processes of a launch)"
     epochs = plan_epochs(epochs, len(sizes))
     if sum(epochs) < 1: raise CarsError(f'--epochs {epochs} trains no epoch.', out, 'give a budget of at least one epoch, e.g. --epochs 6')
+    if boxes: check_box_recipe(crop, cache and cache_format == 'array')
     trackers(track)
     run,recipe = Path(out),{k:v for k,v in locals().items() if k not in ('out', 'resume', 'overfit', 'report', 'cbs')}
     start_distrib()
@@ -425,7 +435,8 @@ def train_cars(data,                        # dataset folder (any layout `read_c
     dls = mk(r.sizes[0], r.bs)
     check_no_test(dls, table)
     n_train,n_valid = len(dls.train_ds),len(dls.valid_ds)
-    new_learner = lambda dls: cars_learner(dls, r.arch, r.pretrained, r.weights, r.loss, r.ls_eps, head=r.head, path=run, wd=r.wd)
+    new_learner = lambda dls: (box_learner if r.boxes else cars_learner)(dls, r.arch, pretrained=r.pretrained, weights=r.weights, loss=r.loss, ls_eps=r.ls_eps,
+                                                                        head=r.head, path=run, wd=r.wd, **({'lam': r.box_lam} if r.boxes else {}))
     learn = new_learner(dls)
     l0,ln_c = initial_loss(learn)
     if is_main(): print(f'initial loss {l0:.3f}; ln({dls.c} classes) = {ln_c:.3f}' + ('' if 0.5*ln_c < l0 < 1.5*ln_c else '  <- far from ln(classes): check labels and normalisation'))
@@ -490,6 +501,8 @@ def cars_fgvc_train(data:str,                       # dataset folder
                     refit:bool=True,                # retrain on train+valid before testing (--no-refit: test the best valid epoch)
                     tta:bool=True,                  # also score with test-time augmentation
                     crop:bool=False,                # train and test on box crops
+                    boxes:bool=False,               # also learn where the car is: a box head on whole photos (box_iou, box_acc in log.csv)
+                    box_lam:float=1.,               # weight of the box loss (with --boxes)
                     cache:int=None,                 # pre-resized image cache (shorter side), e.g. 320
                     cache_format:str='jpeg',        # jpeg (small files, decoded each epoch) or array (uint8 pixels read without decoding: feeds fast GPUs)
                     on_bad:str='skip',              # files that cannot be read: skip (listed in RUN/skipped.csv) or stop
@@ -509,7 +522,7 @@ on train+valid before the one test scoring. Experts: --epochs F,U,R (F frozen, U
 at the first size, R per further size). Flags take hyphens or underscores."""
     with cli_errors():
         res = train_cars(data, arch, out, pretrained, weights, _ints(sizes), _ints(epochs), bs, _lr(lr), lr_mult, wd, loss, ls_eps, head, aug,
-                         valid_pct, seed, refit, tta, crop, cache, cache_format, on_bad, precision, num_workers, track, patience, resume, overfit_batch, report)
+                         valid_pct, seed, refit, tta, crop, cache, boxes, box_lam, cache_format, on_bad, precision, num_workers, track, patience, resume, overfit_batch, report)
         if res is not None: print(json.dumps(res, indent=2, default=str))
 
 @cars_cli

@@ -1,0 +1,68 @@
+"""Localization on real photos: box model, crop model, and classifying the predicted box.
+
+    python bench/boxes.py ../shared/data/cars-real-98 [--epochs 6] [--size 224] [--out runs/bench-boxes]
+
+The photos of cars-real-98 are already crops of their cars, so they are made into a localization set first: each crop
+is pasted, at its own size, at a random place on a larger canvas (1.4-2.2 times its width and height) whose background
+is another photo of the same split, enlarged and blurred; the pasted rectangle is the box. The composites are written in
+the devkit layout (OUT/composites). Then, with the library's commands:
+
+  1. a box model: cars_fgvc_train COMPOSITES --boxes (whole composites; classes and boxes);
+  2. a crop model: cars_fgvc_train COMPOSITES --crop (trained on the annotated boxes, with the usual margin);
+  3. on the composites' test split: the box model's mean IoU and share of IoU >= 0.5, and the test top-1 of
+     the whole composite (the box model's classes), the crop model on the true boxes, on the predicted boxes
+     (cars_fgvc_evaluate --crop predicted --box-model), and on the whole composite.
+
+Both runs use one size, no refit and no TTA, and select their epoch on their validation split; the test split only
+scores. Prints one JSON line with every figure.
+"""
+import argparse, json, time
+from pathlib import Path
+import numpy as np
+from PIL import Image, ImageFilter
+from cars_fgvc.dataset import read_cars
+from cars_fgvc.synth import _write_devkit
+from cars_fgvc.train import train_cars
+from cars_fgvc.predict import load_model, evaluate
+
+def composites(src, dest, seed=0, blur=6, scale=(1.4, 2.2)):
+    "Write the photos of devkit-layout `src` pasted onto blurred backgrounds into `dest` (devkit layout, boxes = the pasted photo)"
+    table,rng,items = read_cars(src),np.random.default_rng(seed),[]
+    for split in ('train', 'test'):
+        df = table.df[table.df.split == split].reset_index(drop=True)
+        for i,r in df.iterrows():
+            car = Image.open(r.path).convert('RGB')
+            w,h = car.size
+            W,H = int(w*rng.uniform(*scale)),int(h*rng.uniform(*scale))
+            j = int(rng.integers(len(df) - 1)); j += j >= i                  # another photo of the split
+            bg = Image.open(df.path[j]).convert('RGB').resize((W, H), Image.Resampling.BILINEAR).filter(ImageFilter.GaussianBlur(blur))
+            x0,y0 = int(rng.integers(0, W - w + 1)),int(rng.integers(0, H - h + 1))
+            bg.paste(car, (x0, y0))
+            items.append(dict(split=split, label=int(r.label), image=bg, box=(x0 + 1, y0 + 1, x0 + w, y0 + h)))
+    _write_devkit(Path(dest), items, table.vocab, test_labels=True)
+    return Path(dest)
+
+if __name__ == '__main__':
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument('data'); p.add_argument('--out', default='runs/bench-boxes')
+    p.add_argument('--arch', default='tf_efficientnet_lite0'); p.add_argument('--epochs', type=int, default=6)
+    p.add_argument('--size', type=int, default=224); p.add_argument('--bs', type=int, default=32)
+    p.add_argument('--box-lam', type=float, default=1.); p.add_argument('--num-workers', type=int, default=2)
+    a = p.parse_args()
+    out = Path(a.out)
+    t0 = time.time()
+    comp = out/'composites'
+    if not (comp/'devkit').exists(): composites(a.data, comp)
+    t_comp = time.time() - t0
+    kw = dict(sizes=(a.size,), epochs=a.epochs, bs=a.bs, refit=False, tta=False, num_workers=a.num_workers, report=False)
+    t0 = time.time(); box = train_cars(comp, a.arch, out/'box', boxes=True, box_lam=a.box_lam, resume=(out/'box/config.json').exists(), **kw); t_box = time.time() - t0
+    t0 = time.time(); crop = train_cars(comp, a.arch, out/'crop', crop=True, resume=(out/'crop/config.json').exists(), **kw); t_crop = time.time() - t0
+    table,bl,cl = read_cars(comp),load_model(out/'box'),load_model(out/'crop')
+    m = {c: evaluate(cl, table, tta=False, crop=c, box_learn=bl)['plain']['top1'] for c in ('true', 'predicted', 'none')}
+    mb = evaluate(bl, table, tta=False)
+    print(json.dumps(dict(data=a.data, arch=a.arch, size=a.size, epochs=a.epochs, box_lam=a.box_lam, n_test=mb['n_images'],
+                          test_box_iou=round(mb['boxes']['iou'], 4), test_box_iou_ge_05=round(mb['boxes']['acc'], 4),
+                          top1_whole_box_model=round(mb['plain']['top1'], 4), top1_true_box_crop=round(m['true'], 4),
+                          top1_predicted_box_crop=round(m['predicted'], 4), top1_whole_crop_model=round(m['none'], 4),
+                          valid_box_iou=round(box['valid_box_iou'], 4), valid_top1_box_model=round(box['valid_top1'], 4), valid_top1_crop_model=round(crop['valid_top1'], 4),
+                          seconds=dict(composites=round(t_comp), box_model=round(t_box), crop_model=round(t_crop)))))
