@@ -17,8 +17,8 @@ __all__ = ['unit_boxes', 'box_ious', 'box_iou', 'box_acc', 'class_metric', 'BoxL
 
 # %% ../nbs/02b_boxes.ipynb #abbb57f1
 def unit_boxes(b:Tensor)->Tensor:
-    "Boxes (..., 4) from fastai's -1..1 coordinates to 0..1, as a plain tensor (n, 4)"
-    return ((b.as_subclass(Tensor) + 1)/2).reshape(-1, 4)   # plain: fastai's tensor types (a model's TensorImage output, TensorBBox) do not mix
+    "Boxes (..., 4) from fastai's -1..1 coordinates to 0..1, as a plain float32 tensor (n, 4) (also under fp16 autocast)"
+    return ((b.as_subclass(Tensor).float() + 1)/2).reshape(-1, 4)   # plain: fastai's tensor types (a model's TensorImage output, TensorBBox) do not mix
 
 def box_ious(boxes:Tensor, true:Tensor)->Tensor:
     "IoU of each box in `boxes` with the box of the same index in `true` (both in fastai's coordinates): (n,)"
