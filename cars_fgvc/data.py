@@ -14,10 +14,10 @@ from .dataset import CarsTable, read_cars
 from .cache import load_image, build_cache, ArrayCache, CACHE_FORMATS
 
 # %% auto #0
-__all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'CarsBox', 'ClipBoxes', 'default_workers',
-           'batch_augs', 'check_box_recipe', 'cars_datablock', 'cars_dls', 'ArrayImage', 'image_getter',
-           'RandomCropResize', 'SquishResize', 'plot_class_counts', 'test_rows', 'cache_rows', 'has_boxes',
-           'cars_test_dl']
+__all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'unit_true_boxes', 'CarsBox', 'ClipBoxes',
+           'default_workers', 'batch_augs', 'check_box_recipe', 'cars_datablock', 'cars_dls', 'ArrayImage',
+           'image_getter', 'RandomCropResize', 'SquishResize', 'plot_class_counts', 'test_rows', 'cache_rows',
+           'has_boxes', 'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -54,13 +54,20 @@ class CarsImage(Transform):
             return PILImage(load_image(r.path, box, self.margin, self.grayscale))
         except Exception as e: raise _unloadable(r, e) from None
 
+def _unit_box(x1, y1, x2, y2, w, h)->np.ndarray:
+    "Devkit boxes (1-based pixels, both ends in) of photos `w` × `h` in fastai's -1..1 coordinates: (4,) for numbers, (n, 4) for arrays"
+    return np.stack([(x1 - 1)/w, (y1 - 1)/h, x2/w, y2/h], -1)*2 - 1
+
+def unit_true_boxes(rows:pd.DataFrame)->Tensor:
+    "The devkit boxes of table `rows` in fastai's -1..1 coordinates across each photo (n, 4), as `CarsBox` gives them"
+    return torch.tensor(_unit_box(*(rows[c].to_numpy(float) for c in BOX_COLS + ['width', 'height'])), dtype=torch.float32)
+
 class CarsBox(Transform):
     "A table row's box as a fastai `TensorBBox` (1, 4): x1, y1, x2, y2 from -1 to 1 across the whole photo, so presizing and caches keep it"
     def encodes(self, r):
         if 'width' not in r: raise CarsError('the table has no image sizes, which boxes are relative to.', fix="read it with read_cars(path) (its default check='header')")
-        w,h = r.width,r.height
-        box = torch.tensor([[(r.x1 - 1)/w, (r.y1 - 1)/h, r.x2/w, r.y2/h]]).float()*2 - 1   # devkit boxes: 1-based pixels, both ends in
-        return TensorBBox(box, img_size=(w, h))
+        box = torch.tensor(_unit_box(*(float(r[c]) for c in BOX_COLS), r.width, r.height)[None], dtype=torch.float32)
+        return TensorBBox(box, img_size=(r.width, r.height))
 
 class ClipBoxes(Transform):
     "Boxes cut to the image after the batch augmentation (fastai's zoom and rotation leave them reaching outside it)"

@@ -11,8 +11,9 @@ from fastai.vision.all import *
 from .core import *
 from .dataset import read_cars, CarsTable
 from .learner import model_on, _logits
-from .predict import load_model, labelled_rows, model_preds, model_crop, unit_true_boxes, _items
-from .boxes import has_box_head, box_ious, photo_boxes
+from .data import unit_true_boxes
+from .predict import load_model, labelled_rows, model_preds, model_crop, _items
+from .boxes import box_ious, photo_boxes
 
 # %% auto #0
 __all__ = ['split_preds', 'make_confusion', 'top_confused', 'plot_confusion', 'show_pairs', 'plot_per_class', 'top_losses',

@@ -11,15 +11,15 @@ from sklearn.metrics import f1_score
 from .core import *
 from .check import check_images
 from .dataset import read_cars, CarsTable
-from .data import image_getter, cache_rows, split_train_valid, held_out, test_rows, default_workers
+from .data import image_getter, cache_rows, unit_true_boxes, split_train_valid, held_out, test_rows, default_workers
 from .learner import top5
 from .boxes import has_box_head, classes_only, photo_boxes, box_iou, box_acc
 from .train import read_valid
 
 # %% auto #0
 __all__ = ['CROPS', 'load_model', 'model_crop', 'image_table', 'model_preds', 'class_probs', 'predict_boxes', 'predict',
-           'split_rows', 'write_submission', 'labelled_rows', 'unit_true_boxes', 'crop_rows', 'evaluate',
-           'cars_fgvc_predict', 'cars_fgvc_evaluate']
+           'split_rows', 'write_submission', 'labelled_rows', 'crop_rows', 'evaluate', 'cars_fgvc_predict',
+           'cars_fgvc_evaluate']
 
 # %% ../nbs/04_predict.ipynb #4a2e250c
 def load_model(model, cpu:bool|None=None)->Learner:
@@ -69,20 +69,21 @@ def _items(rows, crop):
     rows = rows.reset_index(drop=True)
     return rows if crop and set(BOX_COLS) <= set(rows.columns) else rows.assign(**dict.fromkeys(BOX_COLS, pd.NA))
 
-def model_preds(learn, rows, tta=False, bs=64)->tuple:
-    "(class probabilities, boxes) for `rows`: plain or TTA; boxes (n, 4, in fastai's -1..1 across each photo) from a model with a box head, else None"
+def model_preds(learn, rows, tta=False, bs=64, boxes=True)->tuple:
+    "(class probabilities, boxes) for `rows`: plain or TTA; boxes (n, 4, in fastai's -1..1 across each photo) from a model with a box head if `boxes`, else None"
     dl = learn.dls.test_dl(_items(rows, model_crop(learn)), bs=bs)
-    probs,boxes = None,None
-    if not tta or has_box_head(learn):
+    want = boxes and has_box_head(learn)
+    probs,pbox = None,None
+    if not tta or want:
         probs = learn.get_preds(dl=dl)[0]
-        if isinstance(probs, tuple): probs,boxes = probs[0],probs[1][:, 0]
+        if isinstance(probs, tuple): probs,pbox = probs[0],probs[1][:, 0]
     if tta:
         with classes_only(learn): probs = learn.tta(dl=dl)[0]   # TTA of the classes; boxes from the photo as it is
-    return probs,boxes
+    return probs,(pbox if want else None)
 
 def class_probs(learn, rows, tta=False, bs=64):
     "Class probabilities for `rows` (plain, or TTA)"
-    return model_preds(learn, rows, tta, bs)[0]
+    return model_preds(learn, rows, tta, bs, boxes=False)[0]
 
 def _sized(rows)->pd.DataFrame:
     "`rows` with each photo's `width` and `height` (read from the file headers if missing)"
@@ -117,13 +118,16 @@ def predict(learn,           # from `load_model`
     rows = rows.reset_index(drop=True)
     if box_learn is not None: _check_box_model(learn, box_learn)
     chk = check_images(rows.path, full=True)
-    err = chk.problem.values if len(rows) else np.array([])
+    err = chk.problem.values
     ok = pd.isna(err)
     good = rows[ok].assign(width=chk.width[ok].values, height=chk.height[ok].values)
-    if box_learn is not None and ok.any(): good[BOX_COLS] = predict_boxes(box_learn, good, bs)   # the crops to classify
     vocab,k = list(learn.dls.vocab),min(k, len(learn.dls.vocab))
+    probs,pb = torch.zeros(0, len(vocab)),np.zeros((0, 4), dtype=int)   # nothing readable: nothing to predict
+    if ok.any():
+        if box_learn is not None: pb = predict_boxes(box_learn, good, bs); good[BOX_COLS] = pb   # the crops to classify
+        probs,boxes = model_preds(learn, good, tta, bs)
+        if boxes is not None: pb = photo_boxes(boxes, good.width, good.height)
     out = pd.DataFrame(dict(path=rows.path))
-    probs,boxes = model_preds(learn, good, tta, bs) if ok.any() else (torch.zeros(0, len(vocab)), None)
     pv,pi = probs.topk(k, dim=1)
     for j in range(k):
         out[f'pred_{j+1}'] = pd.Series(pd.NA, index=out.index, dtype='string')
@@ -132,7 +136,6 @@ def predict(learn,           # from `load_model`
         out[f'prob_{j+1}'] = np.nan
         out.loc[ok, f'prob_{j+1}'] = pv[:, j].double().numpy().round(4)   # rounded in float64, so the CSV shows 4 decimals
     if box_learn is not None or has_box_head(learn):
-        pb = good[BOX_COLS].to_numpy() if box_learn is not None else photo_boxes(boxes, good.width, good.height) if ok.any() else np.zeros((0, 4))
         for j,c in enumerate(BOX_COLS): out[f'box_{c}'] = pd.Series(pd.NA, index=out.index, dtype='Int64'); out.loc[ok, f'box_{c}'] = pb[:, j]
     if 'label' in rows:
         out['label'] = rows.label
@@ -203,11 +206,6 @@ def labelled_rows(learn, table:CarsTable, split='test')->tuple:
     return rows,torch.tensor([vocab.index(o) for o in rows.class_name])
 
 CROPS = ('true', 'predicted', 'none')
-
-def unit_true_boxes(rows:pd.DataFrame)->Tensor:
-    "The devkit boxes of `rows` in fastai's -1..1 coordinates across each photo (n, 4), as `CarsBox` gives them"
-    w,h = rows.width.to_numpy(float),rows.height.to_numpy(float)
-    return torch.tensor(np.stack([(rows.x1 - 1)/w, (rows.y1 - 1)/h, rows.x2/w, rows.y2/h], 1)*2 - 1, dtype=torch.float32)
 
 def crop_rows(learn, rows:pd.DataFrame, crop=None, box_learn=None, bs=64)->tuple:
     "(crop, rows) with the boxes a model trained on box crops classifies: `crop` 'true' (the annotated ones; its default), 'predicted' (by `box_learn`) or 'none' (whole photos)"
