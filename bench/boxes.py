@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 from cars_fgvc.dataset import read_cars
-from cars_fgvc.synth import _write_devkit
+from cars_fgvc.synth import write_devkit
 from cars_fgvc.train import train_cars
 from cars_fgvc.predict import load_model, evaluate
 
@@ -39,7 +39,7 @@ def composites(src, dest, seed=0, blur=6, scale=(1.4, 2.2)):
             x0,y0 = int(rng.integers(0, W - w + 1)),int(rng.integers(0, H - h + 1))
             bg.paste(car, (x0, y0))
             items.append(dict(split=split, label=int(r.label), image=bg, box=(x0 + 1, y0 + 1, x0 + w, y0 + h)))
-    _write_devkit(Path(dest), items, table.vocab, test_labels=True)
+    write_devkit(Path(dest), items, table.vocab, test_labels=True)
     return Path(dest)
 
 if __name__ == '__main__':

@@ -9,7 +9,7 @@ import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from torchvision.ops import generalized_box_iou_loss
 from fastai.vision.all import *
 from .core import *
-from .learner import cars_learner, timm_splitter, top5, _logits
+from .learner import cars_learner, timm_splitter, top5, class_logits
 
 # %% auto #0
 __all__ = ['unit_boxes', 'box_ious', 'box_iou', 'box_acc', 'class_metric', 'BoxLoss', 'BoxModel', 'box_splitter', 'box_learner',
@@ -39,7 +39,7 @@ def box_acc(pred, y, box, thresh=0.5):
 
 def class_metric(f, name:str):
     "Classification metric `f` on the class logits `pred[0]` of a model with boxes, named `name`"
-    def _inner(pred, y, *box): return f(_logits(pred), y)
+    def _inner(pred, y, *box): return f(class_logits(pred), y)
     _inner.__name__ = name
     return _inner
 

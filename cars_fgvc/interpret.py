@@ -10,9 +10,9 @@ import torch.nn.functional as F
 from fastai.vision.all import *
 from .core import *
 from .dataset import read_cars, CarsTable
-from .learner import model_on, _logits
+from .learner import model_on, class_logits
 from .data import unit_true_boxes
-from .predict import load_model, labelled_rows, model_preds, model_crop, _items
+from .predict import load_model, labelled_rows, model_preds, model_crop, model_items
 from .boxes import box_ious, photo_boxes
 
 # %% auto #0
@@ -121,11 +121,11 @@ def show_boxes(df:pd.DataFrame, ncols=4):
 # %% ../nbs/05_interpret.ipynb #021697df
 def grad_cam(learn, path, cls:int|None=None)->tuple:
     "(heatmap in [0, 1] at the feature map's size, class index it explains, decoded input image) for the image at `path`"
-    dl = learn.dls.test_dl(_items(pd.DataFrame(dict(path=[str(path)])), model_crop(learn)), bs=1)
+    dl = learn.dls.test_dl(model_items(pd.DataFrame(dict(path=[str(path)])), model_crop(learn)), bs=1)
     xb = dl.one_batch()[0].requires_grad_()
     model = model_on(learn.model, xb).eval()
     with hook_output(model[0]) as ha, hook_output(model[0], grad=True) as hg:
-        out = _logits(model(xb))
+        out = class_logits(model(xb))
         c = int(out.argmax(1)) if cls is None else cls
         model.zero_grad(); out[0, c].backward()
     acts,grads = ha.stored[0].float(),hg.stored[0][0].float()

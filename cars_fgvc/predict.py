@@ -17,8 +17,8 @@ from .boxes import has_box_head, classes_only, photo_boxes, box_iou, box_acc
 from .train import read_valid
 
 # %% auto #0
-__all__ = ['CROPS', 'load_model', 'model_crop', 'image_table', 'model_preds', 'class_probs', 'predict_boxes', 'predict',
-           'split_rows', 'write_submission', 'labelled_rows', 'crop_rows', 'evaluate', 'cars_fgvc_predict',
+__all__ = ['CROPS', 'load_model', 'model_crop', 'image_table', 'model_items', 'model_preds', 'class_probs', 'predict_boxes',
+           'predict', 'split_rows', 'write_submission', 'labelled_rows', 'crop_rows', 'evaluate', 'cars_fgvc_predict',
            'cars_fgvc_evaluate']
 
 # %% ../nbs/04_predict.ipynb #4a2e250c
@@ -64,14 +64,14 @@ def image_table(src,                # a folder, an image, or a .csv file
     return pd.DataFrame(dict(path=paths, **({'label': df[label_col].str.strip()} if label_col else {})))
 
 # %% ../nbs/04_predict.ipynb #044be01d
-def _items(rows, crop):
+def model_items(rows, crop):
     "Rows for the model's image getter: whole photos unless the model crops and the rows have boxes"
     rows = rows.reset_index(drop=True)
     return rows if crop and set(BOX_COLS) <= set(rows.columns) else rows.assign(**dict.fromkeys(BOX_COLS, pd.NA))
 
 def model_preds(learn, rows, tta=False, bs=64, boxes=True)->tuple:
     "(class probabilities, boxes) for `rows`: plain or TTA; boxes (n, 4, in fastai's -1..1 across each photo) from a model with a box head if `boxes`, else None"
-    dl = learn.dls.test_dl(_items(rows, model_crop(learn)), bs=bs)
+    dl = learn.dls.test_dl(model_items(rows, model_crop(learn)), bs=bs)
     want = boxes and has_box_head(learn)
     probs,pbox = None,None
     if not tta or want:

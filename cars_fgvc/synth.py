@@ -13,7 +13,7 @@ from .core import *
 
 # %% auto #0
 __all__ = ['real_class_names', 'synth_class_names', 'draw_car', 'annos_struct', 'save_annos', 'save_class_names', 'synth_items',
-           'folder_name', 'synth_cars', 'spoil', 'cars_fgvc_synth']
+           'write_devkit', 'folder_name', 'synth_cars', 'spoil', 'cars_fgvc_synth']
 
 # %% ../nbs/01a_synth.ipynb #47f4fa53
 def real_class_names()->list:
@@ -85,7 +85,8 @@ def synth_items(n_classes=4, n_train=10, n_test=5, seed=0, gray_pct=0.1, cmyk_pc
 # %% ../nbs/01a_synth.ipynb #b58d1d14
 def _row(it, **kw): return dict(zip(BOX, it['box']), **{'class': it['label']+1}, **kw)
 
-def _write_devkit(dest, items, names, test_labels):
+def write_devkit(dest, items, names, test_labels):
+    "Write `items` (from `synth_items`) as JPEGs and devkit `.mat` annotations under `dest`"
     rows = {'train': [], 'test': []}
     for it in items:
         fname = f"{len(rows[it['split']])+1:05d}.jpg"
@@ -136,7 +137,7 @@ def synth_cars(dest,                # folder to write into (created; must be emp
     names = synth_class_names(n_classes)
     items = synth_items(n_classes, n_train, n_test, seed, gray_pct, cmyk_pct, size)
     dest.mkdir(parents=True, exist_ok=True)
-    if layout == 'devkit': _write_devkit(dest, items, names, test_labels)
+    if layout == 'devkit': write_devkit(dest, items, names, test_labels)
     elif layout == 'allinone': _write_allinone(dest, items, names)
     else: _write_folders(dest, items, names)
     return dest
