@@ -1,6 +1,6 @@
 # cars-fgvc: common tasks. Variables: DATA_DIR (data directory), ARCHIVES (local copies of the downloads).
 SHELL := /bin/bash
-.PHONY: install test sync readme data demo train bench-feed bench-processes bench-train clean
+.PHONY: install test sync readme data demo train bench-feed bench-processes bench-train real-outputs clean
 
 install:  ## editable install with the notebook tools
 	pip install -e ".[dev]"
@@ -47,6 +47,9 @@ bench-feed:  ## items/s per loader process from photos, JPEG cache and array cac
 
 bench-processes:  ## wall time of one training process against two data-parallel ones (torchrun, gloo) on this machine's CPUs
 	python bench/processes.py --size 160 --epochs 0,3 --repeats 2
+
+real-outputs:  ## run notebooks' #| slow cells on the real data (CARS_FGVC_DATA or DATA_DIR=...) and keep their outputs (NBS="nbs/01d_dataset.ipynb ...", default: every notebook with slow cells)
+	$(if $(DATA_DIR),CARS_FGVC_DATA="$(DATA_DIR)") python .ci/keep_slow.py $(or $(NBS),$(shell grep -l '"#| slow' nbs/*.ipynb))
 
 clean:
 	rm -rf demo _docs _proc
