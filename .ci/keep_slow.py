@@ -9,12 +9,13 @@ cell, as `nbdev_test` runs it. If a cell fails, the traceback is printed and not
 Otherwise the notebook is read again from disk and only the outputs of its `#| slow` cells are
 replaced, matched by cell id; every other cell, and any change made to it while this ran, stays as
 it is on disk. A slow cell whose source changed meanwhile keeps its old outputs (with a warning).
-Console progress bars are dropped from the outputs. `nbdev_clean` runs on the notebook at the end.
+Console progress bars are dropped from the outputs, and figures of photos (PNGs over 200 kB) are kept as JPEG. `nbdev_clean` runs on the notebook at the end.
 """
-import json, os, re, subprocess, sys, time
+import base64, io, json, os, re, subprocess, sys, time
 from pathlib import Path
 from fastcore.script import call_parse, Param
 from fastcore.xtras import working_directory
+from PIL import Image
 from execnb.nbio import nb2dict
 from execnb.shell import CaptureShell
 from nbdev.config import get_config
@@ -46,14 +47,25 @@ def _html_bar(html:str)->bool:
     "An HTML output that is only a progress bar (or emptied by one)"
     return not html.strip() or ('<progress' in html and '<table' not in html)
 
+MAX_PNG = 200_000   # bytes: a larger PNG is a figure of photos, kept as JPEG (a quarter of the size or less)
+
+def _small(data:dict)->dict:
+    "Mime bundle `data` with a PNG over `MAX_PNG` bytes re-encoded as JPEG"
+    png = base64.b64decode(data.get('image/png', ''))
+    if len(png) <= MAX_PNG: return data
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(png)).convert('RGB').save(buf, 'jpeg', quality=85)
+    return {**{k:v for k,v in data.items() if k != 'image/png'}, 'image/jpeg': base64.b64encode(buf.getvalue()).decode() + '\n'}
+
 def tidy(outputs:list)->list:
-    "`outputs` without progress bars: console bars cut from streams, HTML outputs holding nothing else dropped"
+    "`outputs` without progress bars (console bars cut from streams, HTML outputs holding nothing else dropped), large PNGs as JPEG"
     res = []
     for o in outputs:
         if o['output_type'] == 'stream':
             text = _screen(''.join(o['text']))
             if text.strip(): res.append({**o, 'text': text.splitlines(True)})
         elif o['output_type'] == 'display_data' and set(o['data']) <= {'text/html', 'text/plain'} and _html_bar(''.join(o['data'].get('text/html', ['x']))): continue
+        elif 'data' in o: res.append({**o, 'data': _small(o['data'])})
         else: res.append(o)
     return res
 
