@@ -66,7 +66,10 @@ def cars_cli(func=None, usage:str=None):
         if args or kwargs: return func(*args, **kwargs)
         p = _hyphenated(anno_parser(func, prog=Path(sys.argv[0]).name))
         p.formatter_class,p.usage,p.description = _RawHelp,usage,inspect.cleandoc(func.__doc__ or '')
-        a = vars(p.parse_args()); a.pop('pdb', None); a.pop('xtra', None)
+        for o in p._actions:   # list defaults as they are typed: 224,299
+            if isinstance(o.default, tuple) and o.help: o.help = o.help.replace(str(o.default), ','.join(map(str, o.default)))
+        with cli_errors(): a = vars(p.parse_args())   # a flag's parser may refuse its value with a `CarsError`
+        a.pop('pdb', None); a.pop('xtra', None)
         return func(**a)
     return _f
 

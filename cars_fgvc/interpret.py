@@ -14,6 +14,7 @@ from .learner import model_on, class_logits
 from .data import unit_true_boxes
 from .predict import load_model, labelled_rows, model_preds, model_crop, model_items
 from .boxes import box_ious, photo_boxes
+from .run import Run
 
 # %% auto #0
 __all__ = ['split_preds', 'make_confusion', 'top_confused', 'plot_confusion', 'show_pairs', 'plot_per_class', 'top_losses',
@@ -201,12 +202,11 @@ def write_report(run,               # run folder of cars_fgvc_train
                  n=8,               # images per gallery
                  out=None)->Path:   # HTML file (default RUN/report.html)
     "One self-contained HTML report of a run: settings, results, curves and where the model fails on `split`"
-    run = Path(run)
-    learn = load_model(run)
-    cfg = load_json(run/'config.json')
-    results,state = [load_json(run/f) if (run/f).exists() else {} for f in ('results.json', 'state.json')]
-    table = data if isinstance(data, CarsTable) else read_cars(data or cfg['recipe']['data'])
-    head = [f'<h1>Run {html.escape(run.name)}</h1>',
+    run = Run(run)
+    learn,cfg = load_model(run.path),run.config()
+    results,state = run.results(),run.state()
+    table = data if isinstance(data, CarsTable) else read_cars(data or run.data)
+    head = [f'<h1>Run {html.escape(run.path.name)}</h1>',
             '<h2>Results</h2>', _table({k: (round(v, 4) if isinstance(v, float) else v) for k,v in results.items()}),
             '<h2>Settings</h2>', _table({**cfg['recipe'], 'weights': cfg.get('weights_source'), 'lr (used)': state.get('lr')}),
             '<h2>Environment</h2>', _table(cfg.get('environment', {})),
@@ -216,7 +216,7 @@ def write_report(run,               # run folder of cars_fgvc_train
                         '(cars_test_annos_withlabels.mat). Fix: cars_fgvc_download --parts test_labels, then cars_fgvc_report RUN.</p>']
     else: f = _failures(learn, table, split, n); parts = head[:1] + f[:1] + head[1:] + f[1:]
     style = 'body{font-family:sans-serif;max-width:1100px;margin:auto} table{border-collapse:collapse} th,td{border:1px solid #ccc;padding:2px 6px;text-align:left} img{max-width:100%}'
-    doc = f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>cars-fgvc report: {html.escape(run.name)}</title><style>{style}</style></head><body>{"".join(parts)}</body></html>'
+    doc = f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>cars-fgvc report: {html.escape(run.path.name)}</title><style>{style}</style></head><body>{"".join(parts)}</body></html>'
     out = Path(out) if out else run/'report.html'
     out.write_text(doc)
     return out

@@ -14,7 +14,7 @@ from .dataset import read_cars, CarsTable
 from .data import image_getter, cache_rows, unit_true_boxes, split_train_valid, held_out, test_rows, default_workers
 from .learner import top5
 from .boxes import has_box_head, classes_only, photo_boxes, box_iou, box_acc
-from .train import read_valid
+from .run import Run
 
 # %% auto #0
 __all__ = ['CROPS', 'load_model', 'model_crop', 'image_table', 'model_items', 'model_preds', 'class_probs', 'predict_boxes',
@@ -34,7 +34,7 @@ def load_model(model, cpu:bool|None=None)->Learner:
         raise CarsError(f'cannot load the model ({type(e).__name__}: {e})', fn, 'pass a learner saved by cars_fgvc_train (learn.export)')
     learn.dls.to(one_param(learn.model).device)   # the export keeps the device it was made on; batches go where the model is
     for dl in learn.dls.loaders: dl.fake_l.num_workers = default_workers()   # and its loader processes: this machine's, not the trainer's
-    learn.run_dir = fn.parent if (fn.parent/'config.json').exists() else None
+    learn.run_dir = fn.parent if Run(fn.parent).exists else None
     return learn
 
 def model_crop(learn)->bool:
@@ -192,12 +192,13 @@ def _scores(probs, targs, names, makes, vocab)->dict:
 
 def labelled_rows(learn, table:CarsTable, split='test')->tuple:
     "The rows of a labelled `split` and their targets as the model's class indices; refuses what cannot be scored"
-    cfg = load_json(learn.run_dir/'config.json')['recipe'] if getattr(learn, 'run_dir', None) else None
+    run = Run(learn.run_dir) if getattr(learn, 'run_dir', None) else None
+    r = run.recipe() if run else None
     if split == 'valid':
-        if cfg is None: raise CarsError('the valid split is defined by the run; this model has no run folder', fix='pass the run folder as the model')
-        if cfg['refit']: raise CarsError('this run was refit on train+valid, so its valid split is not held out', learn.run_dir, 'score the test split')
-    rows = test_rows(table) if split == 'test' else split_rows(table, split, *((cfg['valid_pct'], cfg['seed']) if cfg else ()),
-                                                               valid_files=read_valid(learn.run_dir, table) if cfg else None)
+        if r is None: raise CarsError('the valid split is defined by the run; this model has no run folder', fix='pass the run folder as the model')
+        if r.refit: raise CarsError('this run was refit on train+valid, so its valid split is not held out', run.path, 'score the test split')
+    rows = test_rows(table) if split == 'test' else split_rows(table, split, *((r.valid_pct, r.seed) if r else ()),
+                                                               valid_files=run.read_valid(table) if run else None)
     if not len(rows): raise CarsError(f'the {split} split has no images', table.root)
     vocab = list(learn.dls.vocab)
     unknown = sorted(set(rows.class_name) - set(vocab))
