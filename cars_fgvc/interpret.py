@@ -12,7 +12,8 @@ from .core import *
 from .dataset import read_cars, CarsTable
 from .learner import model_on, class_logits
 from .data import unit_true_boxes
-from .predict import load_model, labelled_rows, model_preds, model_crop, model_items
+from .predict import load_model, model_preds, model_crop, model_items
+from .evaluate import labelled_rows
 from .boxes import box_ious, photo_boxes
 from .run import Run
 
