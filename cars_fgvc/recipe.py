@@ -74,6 +74,7 @@ class Recipe:
                  wd:float=0.01,           # decoupled weight decay
                  loss:str='ls',           # ls (label smoothing), focal or ce
                  ls_eps:float=0.1,        # label smoothing
+                 drop_path:float=0.,      # stochastic depth: the chance the deepest residual block is skipped in a training step (timm's drop_path_rate; 0: off)
                  head:str='linear',       # linear (timm's: average pool, one layer) or fastai (concat pool, BatchNorm, dropout, 512 units)
                  aug:str='light',         # light (random crop, flip, rotation) or fastai (aug_transforms: also zoom, warp, lighting)
                  valid_pct:float=0.2,     # validation share of each class

@@ -49,8 +49,12 @@ def loaders(table:CarsTable, r:Recipe, valid_files=None, refit=False):
 
 def recipe_learner(r:Recipe, dls, path)->Learner:
     "The learner of recipe `r` on `dls`, saving under `path`: `box_learner` when `r.boxes`, else `cars_learner`"
-    kw = dict(pretrained=r.pretrained, weights=r.weights, loss=r.loss, ls_eps=r.ls_eps, head=r.head, path=path, wd=r.wd)
-    return box_learner(dls, r.arch, lam=r.box_lam, **kw) if r.boxes else cars_learner(dls, r.arch, **kw)
+    kw = dict(pretrained=r.pretrained, weights=r.weights, loss=r.loss, ls_eps=r.ls_eps, head=r.head, path=path, wd=r.wd,
+              **({'drop_path_rate': r.drop_path} if r.drop_path else {}))
+    try: return box_learner(dls, r.arch, lam=r.box_lam, **kw) if r.boxes else cars_learner(dls, r.arch, **kw)
+    except TypeError as e:
+        if 'drop_path_rate' not in str(e): raise
+        raise CarsError(f'{r.arch} has no stochastic depth.', fix='leave out --drop-path for this model') from None
 
 # %% ../nbs/03_train.ipynb #b82e6ada
 def sanity_check(learn, overfit=False)->dict:
