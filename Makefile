@@ -5,9 +5,10 @@ SHELL := /bin/bash
 install:  ## editable install with the notebook tools
 	pip install -e ".[dev]"
 
-test:  ## run every notebook's tests on CPU, then check notebooks and library are in sync
+test:  ## run every notebook's tests on CPU, then check notebooks and library are in sync, and the library's structure rules
 	bash .ci/test
 	bash .ci/check_sync
+	python .ci/check_structure.py
 
 sync:  ## export the library, clean the notebooks and rebuild README.md from nbs/index.ipynb
 	nbdev_export && nbdev_clean && python .ci/readme.py
