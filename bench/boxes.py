@@ -14,16 +14,18 @@ the devkit layout (OUT/composites). Then, with the library's commands:
      (cars_fgvc_evaluate --crop predicted --box-model), and on the whole composite.
 
 Both runs use one size, no refit and no TTA, and select their epoch on their validation split; the test split only
-scores. Prints one JSON line with every figure.
+scores. Prints a row per model and input (JSON lines, then a markdown table): validation and test top-1, the box model's
+validation and test IoU, and the wall seconds of each training run.
 """
-import argparse, json, time
 from pathlib import Path
 import numpy as np
 from PIL import Image, ImageFilter
 from cars_fgvc.dataset import read_cars
 from cars_fgvc.synth import write_devkit
 from cars_fgvc.train import train_cars
-from cars_fgvc.predict import load_model, evaluate
+from cars_fgvc.predict import load_model
+from cars_fgvc.evaluate import evaluate
+from common import Rows, parser, note, progress_to_stderr, timer
 
 def composites(src, dest, seed=0, blur=6, scale=(1.4, 2.2)):
     "Write the photos of devkit-layout `src` pasted onto blurred backgrounds into `dest` (devkit layout, boxes = the pasted photo)"
@@ -43,26 +45,29 @@ def composites(src, dest, seed=0, blur=6, scale=(1.4, 2.2)):
     return Path(dest)
 
 if __name__ == '__main__':
-    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = parser(__doc__)
     p.add_argument('data'); p.add_argument('--out', default='runs/bench-boxes')
     p.add_argument('--arch', default='tf_efficientnet_lite0'); p.add_argument('--epochs', type=int, default=6)
     p.add_argument('--size', type=int, default=224); p.add_argument('--bs', type=int, default=32)
     p.add_argument('--box-lam', type=float, default=1.); p.add_argument('--num-workers', type=int, default=2)
     a = p.parse_args()
-    out = Path(a.out)
-    t0 = time.time()
-    comp = out/'composites'
-    if not (comp/'devkit').exists(): composites(a.data, comp)
-    t_comp = time.time() - t0
-    kw = dict(sizes=(a.size,), epochs=a.epochs, bs=a.bs, refit=False, tta=False, num_workers=a.num_workers, report=False)
-    t0 = time.time(); box = train_cars(comp, a.arch, out/'box', boxes=True, box_lam=a.box_lam, resume=(out/'box/config.json').exists(), **kw); t_box = time.time() - t0
-    t0 = time.time(); crop = train_cars(comp, a.arch, out/'crop', crop=True, resume=(out/'crop/config.json').exists(), **kw); t_crop = time.time() - t0
-    table,bl,cl = read_cars(comp),load_model(out/'box'),load_model(out/'crop')
-    m = {c: evaluate(cl, table, tta=False, crop=c, box_learn=bl)['plain']['top1'] for c in ('true', 'predicted', 'none')}
-    mb = evaluate(bl, table, tta=False)
-    print(json.dumps(dict(data=a.data, arch=a.arch, size=a.size, epochs=a.epochs, box_lam=a.box_lam, n_test=mb['n_images'],
-                          test_box_iou=round(mb['boxes']['iou'], 4), test_box_iou_ge_05=round(mb['boxes']['acc'], 4),
-                          top1_whole_box_model=round(mb['plain']['top1'], 4), top1_true_box_crop=round(m['true'], 4),
-                          top1_predicted_box_crop=round(m['predicted'], 4), top1_whole_crop_model=round(m['none'], 4),
-                          valid_box_iou=round(box['valid_box_iou'], 4), valid_top1_box_model=round(box['valid_top1'], 4), valid_top1_crop_model=round(crop['valid_top1'], 4),
-                          seconds=dict(composites=round(t_comp), box_model=round(t_box), crop_model=round(t_crop)))))
+    out,comp = Path(a.out),Path(a.out)/'composites'
+    if not (comp/'devkit').exists():
+        note(f'writing the composites to {comp}')
+        with timer() as t: composites(a.data, comp)
+        note(f'composites written in {t.s:.0f} s')
+    kw = dict(arch=a.arch, sizes=(a.size,), epochs=a.epochs, bs=a.bs, refit=False, tta=False, num_workers=a.num_workers, report=False)
+    with progress_to_stderr():
+        with timer() as t_box: box = train_cars(comp, out/'box', boxes=True, box_lam=a.box_lam, resume=(out/'box/config.json').exists(), **kw)
+        with timer() as t_crop: crop = train_cars(comp, out/'crop', crop=True, resume=(out/'crop/config.json').exists(), **kw)
+        table,bl,cl = read_cars(comp),load_model(out/'box'),load_model(out/'crop')
+        mb,m = evaluate(bl, table, tta=False),{c: evaluate(cl, table, tta=False, crop=c, box_learn=bl)['plain']['top1'] for c in ('true', 'predicted', 'none')}
+    rows = Rows(data=a.data, arch=a.arch, size=a.size, epochs=a.epochs, box_lam=a.box_lam, n_test=mb['n_images'])
+    blank = dict(valid_box_iou=None, test_box_iou=None, test_box_iou_ge_05=None)
+    rows.add(model='box', input='whole composite', valid_top1=round(box['valid_top1'], 4), test_top1=round(mb['plain']['top1'], 4),
+             valid_box_iou=round(box['valid_box_iou'], 4), test_box_iou=round(mb['boxes']['iou'], 4), test_box_iou_ge_05=round(mb['boxes']['acc'], 4),
+             run_s=round(t_box.s))
+    rows.add(model='crop', input='annotated box', valid_top1=round(crop['valid_top1'], 4), test_top1=round(m['true'], 4), **blank, run_s=round(t_crop.s))
+    for c,name in (('predicted', "box model's box"), ('none', 'whole composite')):
+        rows.add(model='crop', input=name, valid_top1=None, test_top1=round(m[c], 4), **blank, run_s=None)
+    rows.table()

@@ -12,8 +12,12 @@ usage: python bench/feed_rate.py DATASET [--upscale 700] [--size 224] [--bs 64] 
 --profile: also profile one pass over the array cache (the first of --arrays) and print where its time goes.
 --devkit DIR: print the disk footprint of an array cache of all of Stanford Cars at the --arrays sizes, box crops computed from the
   devkit's boxes (DIR holds cars_train_annos.mat and cars_test_annos.mat).
+
+Prints rows (JSON lines, then markdown tables): one per source (items/s per worker, against the JPEG cache, seconds to
+build the loaders and any cache, the cache's MiB), then with the options their own rows: the profile's shares of time,
+each training fit and the mean per cache, and the footprint per array size.
 """
-import argparse, json, os, shutil, tempfile, time
+import os, shutil, tempfile, time
 from pathlib import Path
 import numpy as np, torch
 from PIL import Image
@@ -21,8 +25,11 @@ from fastai.vision.all import Callback, set_seed
 from fastcore.all import parallel
 from cars_fgvc.dataset import read_cars
 from cars_fgvc.data import cars_dls
-from cars_fgvc.learner import cars_learner
-from cars_fgvc.train import set_precision
+from cars_fgvc.cache import ArrayCache
+from cars_fgvc.recipe import Recipe, ints
+from cars_fgvc.train import recipe_learner
+from cars_fgvc.fit import set_precision
+from common import Rows, parser, note, progress_to_stderr, timer
 
 def upscaled_copy(src, px, dest):
     "Copy devkit-layout folder `src` to `dest` with every JPEG enlarged to longer side `px`"
@@ -58,7 +65,7 @@ class TrainSpeed(Callback):
 def train_rate(t, epochs, **kw)->float:
     set_seed(0)
     dls = cars_dls(t, 'tf_efficientnet_lite0', 224, 32, num_workers=0, **kw)
-    learn = cars_learner(dls, 'tf_efficientnet_lite0')
+    learn = recipe_learner(Recipe(), dls, Path('.'))
     set_precision(learn)
     cb = TrainSpeed()
     with learn.no_bar(), learn.no_logging(): learn.fit_one_cycle(epochs, 2e-3, cbs=cb)
@@ -77,63 +84,60 @@ def footprint(devkit, sizes, margin=0.1)->dict:
         res[s] = int((np.maximum(1, np.round(w*f))*np.maximum(1, np.round(h*f))*3).sum())
     return res
 
+def mib(fs)->float: return round(sum(f.stat().st_size for f in fs)/2**20, 1)
+
+def profile_rows(dl, bs)->list:
+    "Where one pass over `dl` spends its time, under cProfile: the own time of resize, pandas and transform dispatch, as shares"
+    import cProfile, pstats
+    with cProfile.Profile() as prof: one_pass(dl, bs)
+    st = pstats.Stats(prof); total = st.total_tt
+    groups = {'resize (torch upsample)': ('upsample',), 'pandas (row lookups)': ('pandas',), 'fasttransform/plum (transform dispatch)': ('fasttransform', 'plum')}
+    us = round(total/len(dl.dataset)*1e6)
+    return [dict(part=name, share_of_time=round(sum(v[2] for k,v in st.stats.items() if any(o in f'{k[0]}:{k[2]}' for o in keys))/total, 3),
+                 us_per_item_profiled=us) for name,keys in groups.items()]
+
 if __name__ == '__main__':
-    p = argparse.ArgumentParser()
+    p = parser(__doc__)
     p.add_argument('data'); p.add_argument('--upscale', type=int, default=0); p.add_argument('--size', type=int, default=224)
-    p.add_argument('--bs', type=int, default=64); p.add_argument('--arrays', default='256,320')
+    p.add_argument('--bs', type=int, default=64); p.add_argument('--arrays', type=ints, default=(256, 320))
     p.add_argument('--train-epochs', type=int, default=0); p.add_argument('--devkit', default=None)
     p.add_argument('--profile', action='store_true')
     a = p.parse_args()
-    arrays = [int(o) for o in a.arrays.split(',')]
-    tmp = Path(tempfile.mkdtemp())
-    try:
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as d, progress_to_stderr():
+        tmp = Path(d)
         data = upscaled_copy(a.data, a.upscale, tmp/'data') if a.upscale else a.data
         t = read_cars(data)
         w,h = zip(*[Image.open(f).size for f in t.train.path[:200]])
-        print(f'dataset: {data} ({len(t.train)} training images, mean size {sum(w)//len(w)}x{sum(h)//len(h)}); '
-              f'items at {a.size} px, batches of {a.bs}, one process, one torch thread')
+        rows = Rows(data=a.data, upscale=a.upscale or None, n_train=len(t.train), mean_photo=f'{sum(w)//len(w)}x{sum(h)//len(h)}', size=a.size, bs=a.bs,
+                    processes=1, torch_threads=1)
         torch.set_num_threads(1)
-        kw = dict(arch='tf_efficientnet_lite0', size=a.size, bs=a.bs, num_workers=0, valid_pct=0)
-        rows = [('photos (decode, resize to presize)', lambda: cars_dls(t, **kw))]
-        jc = int(a.size*1.4)
-        rows.append((f'JPEG cache, shorter side {jc} (decode, resize to presize)', lambda: cars_dls(t, cache=jc, cache_dir=tmp/'cache', **kw)))
-        for s in arrays:
-            rows.append((f'array cache, shorter side {s} (crop and resize on uint8)',
-                         lambda s=s: cars_dls(t, cache=s, cache_format='array', cache_dir=tmp/'cache', **kw)))
-        res = []
-        for name,mk in rows:
-            t0 = time.perf_counter(); dls = mk(); build = time.perf_counter() - t0
+        kw,jc = dict(arch='tf_efficientnet_lite0', size=a.size, bs=a.bs, num_workers=0, valid_pct=0, cache_dir=tmp/'cache'),int(a.size*1.4)
+        sources = [('photos (decode, resize to presize)', {}, lambda: None),
+                   (f'JPEG cache, shorter side {jc} (decode, resize to presize)', dict(cache=jc), lambda: mib((tmp/'cache'/str(jc)).glob('*.jpg')))]
+        sources += [(f'array cache, shorter side {s} (crop and resize on uint8)', dict(cache=s, cache_format='array'),
+                     lambda s=s: mib([ArrayCache(t.root, s, False, dest=tmp/'cache').data])) for s in a.arrays]
+        base = None
+        for name,ckw,size_of in sources:
+            with timer() as build: dls = cars_dls(t, **kw, **ckw)
             r = items_per_second(dls.train, a.bs)
-            res.append(dict(source=name, items_per_s=round(r, 1), build_s=round(build, 1)))
-            print(f'{name}: {r:,.0f} items/s per worker (loaders built in {build:.1f} s, including any cache)', flush=True)
-        base = res[1]['items_per_s']
-        for r in res[2:]: print(f"{r['source']}: {r['items_per_s']/base:.1f}x the JPEG cache")
-        d = tmp/'cache'/'arrays'
-        for f in sorted(d.glob('*.u8')): print(f'{f.name}: {f.stat().st_size/2**20:,.1f} MiB for {len(t.train)} images')
-        jpg = sum(f.stat().st_size for f in (tmp/'cache'/str(jc)).glob('*.jpg'))
-        print(f'JPEG cache {jc}: {jpg/2**20:,.1f} MiB for {len(t.train)} images')
+            if ckw and base is None: base = r   # the JPEG cache, the first cache measured
+            rows.add(source=name, items_per_s=round(r, 1), vs_jpeg_cache=round(r/base, 2) if base else None,
+                     build_s=round(build.s, 1), cache_mib=size_of())
         if a.profile:
-            import cProfile, pstats
-            dl = cars_dls(t, cache=arrays[0], cache_format='array', cache_dir=tmp/'cache', **kw).train
-            n = len(dl.dataset)
-            with cProfile.Profile() as prof: one_pass(dl, a.bs)
-            st = pstats.Stats(prof); total = st.total_tt
-            print(f'profile of one pass over the array cache {arrays[0]} ({n} items, {total/n*1e6:.0f} us per item under the profiler):')
-            groups = {'resize (torch upsample)': 'upsample', 'pandas (row lookups)': 'pandas', 'fasttransform/plum (transform dispatch)': ('fasttransform', 'plum')}
-            for name,keys in groups.items():
-                s_ = sum(v[2] for k,v in st.stats.items() if any(o in f'{k[0]}:{k[2]}' for o in ((keys,) if isinstance(keys, str) else keys)))
-                print(f'  {name}: {s_/total:.0%} of the time (own time of its functions)')
+            note(f'profiling one pass over the array cache {a.arrays[0]}')
+            for r in profile_rows(cars_dls(t, **kw, cache=a.arrays[0], cache_format='array').train, a.bs): rows.add(profiled=f'array cache {a.arrays[0]}', **r)
         if a.train_epochs:
             torch.set_num_threads(os.cpu_count())
-            fits = []
-            for rep in range(2):
-                for fmt,s in (('jpeg', jc), ('array', arrays[0])):
-                    r = train_rate(t, a.train_epochs, cache=s, cache_format=fmt, cache_dir=tmp/'cache')
-                    fits.append((fmt, r)); print(f'training from the {fmt} cache ({s}): {r:.1f} images/s (fit {rep + 1})', flush=True)
+            fits,caches = [],(('jpeg', jc), ('array', a.arrays[0]))
+            for rep in range(2):   # alternating, as this machine's speed drifts
+                for fmt,s in caches:
+                    note(f'training from the {fmt} cache ({s}), fit {rep + 1}')
+                    fits.append((fmt, train_rate(t, a.train_epochs, cache=s, cache_format=fmt, cache_dir=tmp/'cache')))
+                    rows.add(training_from=f'{fmt} cache {s}', fit=rep + 1, train_img_per_s=round(fits[-1][1], 1))
             m = {f: np.mean([r for g,r in fits if g == f]) for f in ('jpeg', 'array')}
-            print(f"training, mean of 2 fits: JPEG cache {m['jpeg']:.1f} images/s, array cache {m['array']:.1f} images/s ({m['array']/m['jpeg']:.2f}x)")
+            for fmt,s in caches:
+                rows.add(training_from=f'{fmt} cache {s}', fits=2, mean_train_img_per_s=round(m[fmt], 1), vs_jpeg_cache=round(m[fmt]/m['jpeg'], 2))
         if a.devkit:
-            fp = footprint(a.devkit, arrays)
-            for s in arrays: print(f"all {fp['n_images']:,} Stanford Cars box crops (margin 0.1) as arrays at shorter side {s}: {fp[s]/1e9:.2f} GB")
-        print(json.dumps(res))
-    finally: shutil.rmtree(tmp, ignore_errors=True)
+            fp = footprint(a.devkit, a.arrays)
+            for s in a.arrays: rows.add(devkit_box_crops=fp['n_images'], margin=0.1, array_side=s, footprint_gb=round(fp[s]/1e9, 2))
+        rows.table()

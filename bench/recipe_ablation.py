@@ -1,46 +1,44 @@
 """One variant of the training recipe on a devkit-layout folder, to see which choice moves validation accuracy.
 
-    python bench/recipe_ablation.py DATA NAME [--lr-mult 10] [--head linear|fastai] [--head-init calm|zero|fastai|torch]
-                                    [--lin-ftrs 512|none]
-                                    [--method squish|crop] [--aug fastai|light] [--loss ls|ce] [--epochs 1,2] [--size 96] [--lr 2e-3]
+    python bench/recipe_ablation.py DATA NAME [--out runs/ablation] [recipe flags of cars_fgvc_train, e.g.
+                                    --epochs 6 --sizes 224 --lr 2e-3 --lr-mult 10 --head fastai --aug fastai --loss ce]
 
-Runs `train_cars` at one size without refit or TTA into runs/ablation/NAME and prints the validation top-1 of the
-best epoch. --head-init: the library's small last layer (calm), an all-zero last layer (zero), fastai's
-kaiming init (fastai) or PyTorch's default `nn.Linear` init (torch). --head: timm's average pool and one linear layer
-(linear, the default), or fastai's `create_head`, where --lin-ftrs none drops the hidden 512-unit layer.
+The recipe flags are `Recipe`'s, with its current defaults (`--help` lists them), but for --refit and --tta: the variant
+trains with `train_cars` without refit or TTA into OUT/NAME. Prints one row (a JSON line, then a markdown table): the
+settings that differ from the defaults, the validation top-1 and top-5 of the best epoch and of the last one, and the
+seconds.
 """
-import argparse, time
-import torch.nn as nn
-from fastai.vision.all import ResizeMethod
-import cars_fgvc.train as T
-from cars_fgvc.learner import cars_learner, HEADS
-from cars_fgvc.data import AUGS
+from fastcore.all import delegates
+from cars_fgvc.core import cars_cli, cli_errors
+from cars_fgvc.recipe import Recipe
+from cars_fgvc.train import train_cars
+from common import Rows, progress_to_stderr, timer
 
-p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-p.add_argument('data'); p.add_argument('name')
-p.add_argument('--arch', default='tf_efficientnet_lite0'); p.add_argument('--lr-mult', type=float, default=10)
-p.add_argument('--head-init', choices=['calm', 'zero', 'fastai', 'torch'], default='calm'); p.add_argument('--lin-ftrs', choices=['512', 'none'], default='512')
-p.add_argument('--head', choices=list(HEADS), default='linear')
-p.add_argument('--method', choices=['squish', 'crop'], default='squish'); p.add_argument('--epochs', default='1,2')
-p.add_argument('--size', type=int, default=96); p.add_argument('--bs', type=int, default=32); p.add_argument('--lr', type=float, default=2e-3)
-p.add_argument('--loss', choices=['ls', 'ce', 'focal'], default='ls')
-p.add_argument('--aug', choices=list(AUGS), default='fastai', help="light: no warp, zoom or lighting changes, only random crop, flip, rotation")
-p.add_argument('--num-workers', type=int, default=2); p.add_argument('--out', default='runs/ablation')
-a = p.parse_args()
+def flags(r:Recipe, base:Recipe)->str:
+    "The `cars_fgvc_train` flags that change `base` to `r`"
+    def flag(k, v):
+        k = k.replace('_', '-')
+        if isinstance(v, bool): return f'--{k}' if v else f'--no-{k}'
+        return f'--{k} ' + (','.join(map(str, v)) if isinstance(v, tuple) else str(v))
+    d = base.dict()
+    return ' '.join(flag(k, v) for k,v in r.dict().items() if v != d[k])
 
-head_kw = dict(lin_ftrs=[], ps=0.1) if a.head == 'fastai' and a.lin_ftrs == 'none' else {}
-def learner(*args, **kw):
-    learn = cars_learner(*args, **kw, **head_kw)
-    last = [m for m in learn.model[1].modules() if isinstance(m, nn.Linear)][-1]
-    if a.head_init == 'zero': nn.init.zeros_(last.weight)
-    if a.head_init == 'fastai': nn.init.kaiming_normal_(last.weight)
-    if a.head_init == 'torch': last.reset_parameters()
-    return learn
-dls = T.cars_dls
-T.cars_learner = learner
-T.cars_dls = lambda *args, **kw: dls(*args, **kw, method=ResizeMethod.Crop if a.method == 'crop' else ResizeMethod.Squish)
+FIXED = dict(refit=False, tta=False)   # every variant: the validation split decides, the test set stays out
 
-t0 = time.time()
-res = T.train_cars(a.data, a.arch, f'{a.out}/{a.name}', sizes=(a.size,), epochs=tuple(int(o) for o in a.epochs.split(',')), bs=a.bs,
-                   lr=a.lr, lr_mult=a.lr_mult, loss=a.loss, head=a.head, aug=a.aug, refit=False, tta=False, num_workers=a.num_workers, report=False)
-print(f"{a.name}: valid top-1 {res['valid_top1']:.3f}, {time.time() - t0:.0f} s; log {a.out}/{a.name}/log.csv")
+@cars_cli(usage='python bench/recipe_ablation.py DATA NAME [--out runs/ablation] [recipe flags]')
+@delegates(Recipe, but=list(FIXED))
+def recipe_ablation(data:str,                 # dataset folder
+                    name:str,                 # the variant's name, its run folder under --out
+                    out:str='runs/ablation',  # folder of the variants' run folders
+                    **kwargs):
+    """Train one variant of the recipe (the flags below, defaults as cars_fgvc_train's) without refit or TTA into OUT/NAME
+and print its validation top-1 (a JSON line, then a markdown table)."""
+    with cli_errors():
+        r = Recipe(**kwargs, **FIXED)
+        with progress_to_stderr(), timer() as t: res = train_cars(data, f'{out}/{name}', r, report=False)
+    rows = Rows(data=data)
+    rows.add(name=name, flags=flags(r, Recipe(**FIXED)), valid_top1=round(res['valid_top1'], 4), valid_top5=round(res['valid_top5'], 4),
+             valid_top1_last=round(res['valid_top1_last'], 4), train_s=res['train_seconds'], wall_s=round(t.s), log=f'{out}/{name}/log.csv')
+    rows.table()
+
+if __name__ == '__main__': recipe_ablation()

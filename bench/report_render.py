@@ -2,16 +2,17 @@
 
     python bench/report_render.py RUN_DIR/report.html [--chromium chromium] [--out report.png]
 
-Needs the Debian packages chromium (and chromium-driver for other tools). Prints the number of <img> elements in the
-DOM that Chromium built, how many of the embedded PNGs decode, and the share of non-white pixels in a full-page
-screenshot (a blank render has none). Exits 1 if the page did not render.
+Needs the Debian packages chromium (and chromium-driver for other tools). Prints one row (a JSON line, then a markdown
+table): the number of <img> elements in the DOM that Chromium built, how many of the embedded PNGs decode, and the
+share of non-white pixels in a full-page screenshot (a blank render has none). Exits 1 if the page did not render.
 """
-import argparse, base64, io, re, subprocess, sys
+import base64, io, re, subprocess, sys
 from pathlib import Path
 import numpy as np
 from PIL import Image
+from common import Rows, parser
 
-p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+p = parser(__doc__)
 p.add_argument('report'); p.add_argument('--chromium', default='chromium'); p.add_argument('--out', default=None)
 a = p.parse_args()
 rep = Path(a.report).resolve()
@@ -26,5 +27,9 @@ for s in srcs:
     except Exception: pass
 shot = np.asarray(Image.open(out).convert('L')) if out.exists() else np.full((1, 1), 255)
 ink = float((shot < 250).mean())
-print(f'{rep}: DOM {len(dom):,} chars, {len(srcs)} <img> elements, {ok} decode; screenshot {out} {shot.shape[1]}x{shot.shape[0]}, {ink:.1%} non-white')
-sys.exit(0 if srcs and ok == len(srcs) and ink > 0.05 else 1)
+rendered = bool(srcs) and ok == len(srcs) and ink > 0.05
+rows = Rows()
+rows.add(report=str(rep), dom_chars=len(dom), img_elements=len(srcs), img_decode=ok, screenshot=str(out),
+         screenshot_px=f'{shot.shape[1]}x{shot.shape[0]}', non_white=round(ink, 3), rendered=rendered)
+rows.table()
+sys.exit(0 if rendered else 1)
