@@ -16,6 +16,7 @@ from .predict import load_model, model_preds, model_crop, model_items
 from .evaluate import labelled_rows
 from .boxes import box_ious, photo_boxes
 from .run import Run
+from .body import body_features, body_pool, spatial
 
 # %% auto #0
 __all__ = ['split_preds', 'make_confusion', 'top_confused', 'plot_confusion', 'show_pairs', 'plot_per_class', 'top_losses',
@@ -122,26 +123,29 @@ def show_boxes(df:pd.DataFrame, ncols=4):
 
 # %% ../nbs/05_interpret.ipynb #021697df
 def grad_cam(learn, path, cls:int|None=None)->tuple:
-    "(heatmap in [0, 1] at the feature map's size, class index it explains, decoded input image) for the image at `path`"
+    "(heatmap in [0, 1] on the feature map's grid, class index it explains, decoded input image) for the image at `path`; no heatmap (None) if the features have no grid"
     dl = learn.dls.test_dl(model_items(pd.DataFrame(dict(path=[str(path)])), model_crop(learn)), bs=1)
-    xb = dl.one_batch()[0].requires_grad_()
+    xb = dl.one_batch()[0]
     model = model_on(learn.model, xb).eval()
-    with hook_output(model[0]) as ha, hook_output(model[0], grad=True) as hg:
-        out = class_logits(model(xb))
-        c = int(out.argmax(1)) if cls is None else cls
-        model.zero_grad(); out[0, c].backward()
-    acts,grads = ha.stored[0].float(),hg.stored[0][0].float()
-    cam = F.relu((grads.mean((1, 2), keepdim=True)*acts).sum(0))
-    cam = cam/cam.max() if cam.max() > 0 else cam
-    return cam.detach().cpu().numpy(),c,dl.decode((xb.detach(),))[0][0]
+    body,head = model[0],model[1]
+    with torch.no_grad(): f = body_features(body, xb)
+    f = f.detach().float().requires_grad_()           # Grad-CAM: the class score's gradient with respect to the feature map
+    out = class_logits(head(body_pool(body, f.to(xb.dtype))))
+    c = int(out.argmax(1)) if cls is None else cls
+    out[0, c].backward()
+    acts,grads = spatial(body.model, f.detach()),spatial(body.model, f.grad)
+    img = dl.decode((xb,))[0][0]
+    if acts is None: return None,c,img
+    cam = F.relu((grads.mean((2, 3), keepdim=True)*acts).sum(1))[0]
+    return (cam/cam.max() if cam.max() > 0 else cam).cpu().numpy(),c,img
 
 def show_cam(learn, path, cls=None, ax=None, title=None):
     "The image as the model saw it with its Grad-CAM heatmap over it"
     cam,c,img = grad_cam(learn, path, cls)
     ax = ax or plt.subplots(figsize=(4, 4))[1]
     img.show(ctx=ax)
-    ax.imshow(cam, alpha=0.5, extent=(0, img.shape[-1], img.shape[-2], 0), interpolation='bilinear', cmap='magma')
-    ax.set_title(title or learn.dls.vocab[c], fontsize=8)
+    if cam is not None: ax.imshow(cam, alpha=0.5, extent=(0, img.shape[-1], img.shape[-2], 0), interpolation='bilinear', cmap='magma')
+    ax.set_title((title or learn.dls.vocab[c]) + ('' if cam is not None else '\n(no feature map: no Grad-CAM)'), fontsize=8)
     return ax
 
 def show_cams(learn, rows:pd.DataFrame, ncols=4):

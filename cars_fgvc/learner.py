@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_learner.ipynb #a7e224d9
 from __future__ import annotations
-import importlib, math, re, socket, warnings
+import importlib, math, re, warnings
 from copy import deepcopy
 from contextlib import contextmanager
 import numpy as np, torch
@@ -13,9 +13,10 @@ import timm
 from timm.models import group_parameters, load_state_dict as timm_load_state_dict
 from .core import *
 from .data import model_stats
+from .body import timm_body
 
 # %% auto #0
-__all__ = ['LITE_PACKAGES', 'HUB_HOST', 'HEADS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
+__all__ = ['LITE_PACKAGES', 'HEADS', 'LEARNER_ARGS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
            'body_weights', 'load_body', 'timm_splitter', 'top5', 'cars_loss', 'MultiTensorAdam', 'cars_learner',
            'model_on', 'class_logits', 'initial_loss', 'overfit_batch']
 
@@ -49,13 +50,8 @@ def lite_to_timm(sd:dict, model)->dict:
     return res
 
 # %% ../nbs/02_learner.ipynb #e195307e
-HUB_HOST = 'huggingface.co'
 _NO_WEIGHTS = ('use an architecture with offline weights (' + ', '.join(LITE_PACKAGES) +
                '), pass a state dict with --weights PATH (.safetensors or .pth), or train from random weights with --no-pretrained')
-
-def _reachable(host, port=443, timeout=5)->bool:
-    try: socket.create_connection((host, port), timeout=timeout).close(); return True
-    except OSError: return False
 
 @contextmanager
 def _hub_offline(offline=True):
@@ -64,15 +60,16 @@ def _hub_offline(offline=True):
     try: yield
     finally: constants.HF_HUB_OFFLINE = old
 
-def hub_weights(arch:str, host=HUB_HOST)->dict:
-    "timm's pretrained state dict for `arch`: from the local cache, else from the hub at `host` when it can be reached"
-    for offline in (True, False):
-        if not offline and not _reachable(host):
-            raise CarsError(f"timm's pretrained weights for {arch} are not in the local cache and {host} cannot be reached.", fix=_NO_WEIGHTS)
+def hub_weights(arch:str)->dict:
+    "timm's pretrained state dict for `arch`: from the local cache, else as timm and huggingface_hub fetch it (their `HF_ENDPOINT`, proxies and retries; nothing with `HF_HUB_OFFLINE=1`)"
+    from huggingface_hub import constants
+    user_offline = bool(constants.HF_HUB_OFFLINE)
+    for offline in dict.fromkeys((True, user_offline)):     # the cache first, then the hub unless the user is offline
         try:
             with _hub_offline(offline): return timm.create_model(arch, pretrained=True, num_classes=0).state_dict()
         except Exception as e: err = e
-    raise CarsError(f"timm's pretrained weights for {arch} could not be loaded ({type(err).__name__}: {str(err)[:200]}).", fix=_NO_WEIGHTS)
+    why = 'they are not in the local cache and HF_HUB_OFFLINE is set' if user_offline else f'{type(err).__name__}: {str(err)[:200]}'
+    raise CarsError(f"timm's pretrained weights for {arch} could not be had ({why}).", fix=_NO_WEIGHTS)
 
 # %% ../nbs/02_learner.ipynb #c2741759
 def read_weights(fn)->dict:
@@ -174,8 +171,9 @@ def _calm_head(head, scale=0.01):
         if last.bias is not None: last.bias.zero_()
 
 HEADS = {'linear': dict(concat_pool=False, lin_ftrs=[], first_bn=False, ps=0.), 'fastai': {}}
+LEARNER_ARGS = set(inspect.signature(Learner).parameters) - {'dls', 'model', 'loss_func', 'opt_func', 'splitter', 'metrics'}
 
-@delegates(vision_learner, but=['pretrained', 'weights', 'loss_func', 'splitter', 'metrics', 'normalize'])
+@delegates(Learner, but=['dls', 'model', 'loss_func', 'opt_func', 'splitter', 'metrics'])
 def cars_learner(dls,             # from `cars_dls`
                  arch:str,        # any timm model name
                  pretrained=True, # start from ImageNet weights (`weights`, offline Lite packages, or timm's hub)
@@ -185,14 +183,16 @@ def cars_learner(dls,             # from `cars_dls`
                  n_body=2,        # body parameter groups (plus one for the head)
                  head='linear',   # 'linear' (timm's: average pool, one linear layer) or 'fastai' (`create_head`)
                  opt_func=MultiTensorAdam, # AdamW (fastai's `Adam` with decoupled decay, multi-tensor steps)
-                 **kwargs)->Learner:
-    "fastai `Learner` for timm `arch` on `dls`: offline-capable pretrained body, frozen if pretrained, ≥3 parameter groups"
+                 **kwargs)->Learner:  # `Learner`'s (path, wd, cbs...); the rest go to `timm.create_model` (e.g. drop_path_rate)
+    "fastai `Learner` for timm `arch` on `dls`: a `CarsBody`, offline-capable pretrained weights, frozen if pretrained, ≥3 parameter groups"
     if not timm.is_model(arch):
         raise CarsError(f'{arch!r} is not a timm model.', fix=f"pick one of timm.list_models(), e.g. {', '.join(timm.list_models(f'*{arch[:6]}*')[:5]) or 'resnet50'}")
     check_choice(head, HEADS, 'head')
     sd,source = body_weights(arch, weights) if (pretrained or weights) else (None, 'random')
-    learn = vision_learner(dls, arch, pretrained=False, normalize=False, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func,
-                           splitter=timm_splitter(n_body), metrics=[accuracy, top5], **{**HEADS[head], **kwargs})
+    body = timm_body(arch, **{k:v for k,v in kwargs.items() if k not in LEARNER_ARGS})
+    model = add_head(body, body.nf, get_c(dls), **HEADS[head])
+    learn = Learner(dls, model, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func, splitter=timm_splitter(n_body), metrics=[accuracy, top5],
+                    **{k:v for k,v in kwargs.items() if k in LEARNER_ARGS})
     _calm_head(learn.model[1])
     if sd is not None:
         load_body(learn.model[0].model, sd, source)
