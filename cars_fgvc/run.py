@@ -143,9 +143,9 @@ def random_state(self:Run, name:str)->dict|None:
     return {**torch.load(main, weights_only=False), 'random': None}   # the loss scale and smoothed loss all processes share
 
 def set_random(rs:dict|None, dl=None):
-    "Restore random state `rs` (its generators if it has them), and the shuffling of training loader `dl` when continuing the stage it was saved in"
+    "Restore random state `rs` (its generators if it has them; GPU generators for the GPUs this machine has), and the shuffling of training loader `dl` when continuing the stage it was saved in"
     if rs is None: return
-    if rs['random'] is not None: set_random_states(**rs['random'])
+    if (g := rs['random']) is not None: set_random_states(**{**g, 'torch_cuda_state': g['torch_cuda_state'][:torch.cuda.device_count()]})
     if dl is not None: dl.rng.setstate(rs['dl'])
 
 @patch
