@@ -4,7 +4,8 @@
 
 # %% ../nbs/04_predict.ipynb #9aaa4da5
 from __future__ import annotations
-import sys
+import sys, warnings
+from contextlib import ExitStack
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
 from .core import *
@@ -15,18 +16,22 @@ from .boxes import has_box_head, classes_only, photo_boxes
 from .run import Run
 
 # %% auto #0
-__all__ = ['load_model', 'model_crop', 'image_table', 'model_items', 'model_preds', 'class_probs', 'predict_boxes',
-           'check_box_model', 'predict', 'split_rows', 'write_submission', 'need_model', 'cars_fgvc_predict']
+__all__ = ['load_model', 'model_crop', 'image_table', 'hier_probs', 'model_items', 'model_preds', 'class_probs', 'predict_boxes',
+           'check_box_model', 'predict', 'pred_summary', 'split_rows', 'write_submission', 'need_model',
+           'cars_fgvc_predict']
 
 # %% ../nbs/04_predict.ipynb #4a2e250c
 def load_model(model, cpu:bool|None=None)->Learner:
-    "The learner exported by a run (a run folder or its `.pkl` file), its DataLoaders on the device of its model (GPU unless `cpu`) with `default_workers`"
+    "The learner exported by a run (a run folder or its `.pkl` file: a pickle, so only one you trust), its DataLoaders on the device of its model (GPU unless `cpu`) with `default_workers`"
     p = Path(model).expanduser()
     fn = p/'export.pkl' if p.is_dir() else p
     if not fn.is_file():
         raise CarsError('no exported model here' + (' (the run has not finished)' if (p/'state.json').exists() else ''), fn,
                         'pass a finished run folder of cars_fgvc_train or its export.pkl (continue an unfinished run with --resume)')
-    try: learn = load_learner(fn, cpu=not torch.cuda.is_available() if cpu is None else cpu)
+    try:
+        with warnings.catch_warnings():   # fastai's warning that a pickle runs code: a run folder is the user's own
+            warnings.filterwarnings('ignore', message='load_learner` uses', category=UserWarning)
+            learn = load_learner(fn, cpu=not torch.cuda.is_available() if cpu is None else cpu)
     except Exception as e:
         raise CarsError(f'cannot load the model ({type(e).__name__}: {e})', fn, 'pass a learner saved by cars_fgvc_train (learn.export)')
     learn.dls.to(one_param(learn.model).device)   # the export keeps the device it was made on; batches go where the model is
@@ -59,6 +64,22 @@ def image_table(src,                # a folder, an image, or a .csv file
         if c and c not in df: raise CarsError(f'no column {c!r} (columns: {", ".join(df.columns)})', p, f'name the right column with {flag}')
     paths = [str(q if q.is_absolute() else p.parent/q) for q in map(lambda o: Path(o).expanduser(), df[path_col])]
     return pd.DataFrame(dict(path=paths, **({'label': df[label_col].str.strip()} if label_col else {})))
+
+# %% ../nbs/04_predict.ipynb #52ee62e4
+def hier_probs(probs,     # (n, classes) class probabilities, e.g. from `class_probs`
+               vocab,     # the model's class names (`learn.dls.vocab`)
+               k=1        # how many makes and make+models per row
+              )->pd.DataFrame:
+    "The top `k` makes (`make_1`.., `make_prob_1`..) and make+models (`model_1`.., `model_prob_1`..) of each row, each the sum of its classes' probabilities"
+    names,cols = [parse_class_name(o) for o in vocab],{}
+    probs = torch.as_tensor(probs, dtype=torch.float32)
+    for lvl,key in (('make', lambda n: n.make), ('model', lambda n: f'{n.make} {n.model}')):
+        groups = sorted(set(map(key, names)))
+        idx = {g: i for i,g in enumerate(groups)}
+        pv,pi = (probs @ F.one_hot(tensor([idx[key(n)] for n in names]), len(groups)).float()).topk(min(k, len(groups)), dim=1)
+        cols |= {f'{lvl}_{j+1}': [groups[i] for i in pi[:, j].tolist()] for j in range(pv.shape[1])}
+        cols |= {f'{lvl}_prob_{j+1}': pv[:, j].double().numpy().round(4) for j in range(pv.shape[1])}
+    return pd.DataFrame(cols)
 
 # %% ../nbs/04_predict.ipynb #044be01d
 def model_items(rows, crop):
@@ -104,15 +125,31 @@ def check_box_model(learn, box_learn):
     if not has_box_head(box_learn):
         raise CarsError('the box model does not predict boxes.', getattr(box_learn, 'run_dir', None), 'pass a run trained with cars_fgvc_train --boxes')
 
+def _classify(learn, good, tta, bs, box_learn, quiet)->tuple:
+    "(class probabilities, devkit boxes or None) of the readable rows `good`; without progress bars if `quiet`"
+    with ExitStack() as stack:
+        for o in [o for o in (learn, box_learn) if quiet and o is not None]: stack.enter_context(o.no_bar())
+        if box_learn is not None: good = good.assign(**dict(zip(BOX_COLS, predict_boxes(box_learn, good, bs).T)))   # the crops to classify
+        probs,boxes = model_preds(learn, good, tta, bs)
+    if boxes is not None: return probs,photo_boxes(boxes, good.width, good.height)
+    return probs,(good[BOX_COLS].to_numpy(int) if box_learn is not None else None)
+
+def _hier_cols(probs, vocab, k, ok)->pd.DataFrame:
+    "`hier_probs` and the top class's `body` and `year` on the readable rows `ok` of the output, empty on the others"
+    top = [parse_class_name(vocab[i]) for i in probs.argmax(1).tolist()]
+    h = hier_probs(probs, vocab, k).assign(body=[n.body for n in top], year=[n.year for n in top])
+    h = h.set_axis(np.flatnonzero(ok)).reindex(range(len(ok)))
+    return h.astype({c: 'string' for c in h if '_prob_' not in c} | {'year': 'Int64'})
+
 def predict(learn,           # from `load_model`
             rows:pd.DataFrame, # `path` (and `label`) per image, e.g. from `image_table`
             k=5,             # guesses per image
             tta=False,       # test-time augmentation
             bs=64,           # batch size
-            quiet=False,     # don't list unreadable files on stderr
+            quiet=False,     # no progress bars, and no list of unreadable files on stderr
             box_learn=None   # a box model (`--boxes` run) whose predicted boxes `learn`, trained on box crops, classifies
            )->pd.DataFrame:
-    "Top-`k` class names and probabilities for each readable image in `rows`, and the box of a box model; unreadable ones get their `error`"
+    "Top-`k` class names and probabilities for each readable image in `rows`, then its top makes and make+models (`hier_probs`), and the box of a box model; unreadable ones get their `error`"
     rows = rows.reset_index(drop=True)
     if box_learn is not None: check_box_model(learn, box_learn)
     chk = check_images(rows.path, full=True)
@@ -121,10 +158,7 @@ def predict(learn,           # from `load_model`
     good = rows[ok].assign(width=chk.width[ok].values, height=chk.height[ok].values)
     vocab,k = list(learn.dls.vocab),min(k, len(learn.dls.vocab))
     probs,pb = torch.zeros(0, len(vocab)),np.zeros((0, 4), dtype=int)   # nothing readable: nothing to predict
-    if ok.any():
-        if box_learn is not None: pb = predict_boxes(box_learn, good, bs); good[BOX_COLS] = pb   # the crops to classify
-        probs,boxes = model_preds(learn, good, tta, bs)
-        if boxes is not None: pb = photo_boxes(boxes, good.width, good.height)
+    if ok.any(): probs,pb = _classify(learn, good, tta, bs, box_learn, quiet)
     out = pd.DataFrame(dict(path=rows.path))
     pv,pi = probs.topk(k, dim=1)
     for j in range(k):
@@ -140,6 +174,7 @@ def predict(learn,           # from `load_model`
         out['known'] = rows.label.isin(vocab)
         out['correct'] = pd.Series((out.pred_1 == out.label).where(ok & out.known), dtype='boolean')
     out['error'] = pd.Series(err, dtype='string')
+    out = pd.concat([out, _hier_cols(probs, vocab, k, ok)], axis=1)
     if not quiet and (~ok).any():
         print(f'{(~ok).sum()} of {len(out)} files skipped:\n' + '\n'.join(f'  {p}: {e}' for p,e in zip(out.path[~ok], err[~ok])), file=sys.stderr)
     if not quiet and 'label' in rows and (~out.known).any():
@@ -147,6 +182,15 @@ def predict(learn,           # from `load_model`
         print(f'{(~out.known).sum()} labels are not among the model\'s {len(vocab)} classes and are not scored: {", ".join(map(repr, unk[:5]))}'
               + (' ...' if len(unk) > 5 else ''), file=sys.stderr)
     return out
+
+# %% ../nbs/04_predict.ipynb #83b078a5
+def pred_summary(r # a row of `predict`
+                )->str:
+    "One readable line for a row of `predict`: its make and make+model, then its likeliest classes (the first, and the next two if at least 10%), with their probabilities"
+    if pd.notna(r.get('error', pd.NA)): return f'not predicted: {r.error}'
+    short = lambda name: name[len(r.make_1) + 1:] if name.startswith(r.make_1 + ' ') else name   # "S5 Coupe 2012" under "Audi"
+    guesses = [f"{short(r[f'pred_{j}'])} ({r[f'prob_{j}']:.0%})" for j in (1, 2, 3) if f'pred_{j}' in r and (j == 1 or r[f'prob_{j}'] >= 0.1)]
+    return f"{r.make_1} ({r.make_prob_1:.0%}), {short(r.model_1)} ({r.model_prob_1:.0%}): {' or '.join(guesses)}"
 
 # %% ../nbs/04_predict.ipynb #7677e4bc
 def split_rows(table:CarsTable, split='test', valid_pct=0.2, seed=42, valid_files=None)->pd.DataFrame:
