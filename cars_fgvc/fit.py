@@ -36,6 +36,7 @@ def set_precision(learn, precision='auto', channels_last=True)->str:
         if channels_last: learn.to_channelslast(use_amp=False)
         return 'fp32'
     p = 'fp16' if precision == 'auto' else precision
+    torch.backends.cudnn.benchmark = True   # the recipe's batches keep one shape per stage: let cuDNN pick its fastest kernels
     if channels_last: learn.to_channelslast(use_amp=p != 'fp32', amp_mode=AMPMode.BF16 if p == 'bf16' else AMPMode.FP16)
     elif p != 'fp32': learn.to_bf16() if p == 'bf16' else learn.to_fp16()
     return p
