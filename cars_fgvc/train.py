@@ -11,6 +11,7 @@ from .core import *
 from .dataset import read_cars, CarsTable
 from .data import cars_dls, cars_test_dl
 from .learner import cars_learner, top5, initial_loss, overfit_batch
+from .body import check_sizes
 from .boxes import box_learner, has_box_head, classes_only, box_iou, box_acc
 from .recipe import Recipe, stage_plan
 from .run import Run, skipped_files
@@ -181,7 +182,7 @@ def train_cars(data,                # dataset folder (any layout `read_cars` kno
     table = main_result(check_data, data, r.on_bad)
     mk = loaders(table, r, main_result(run.read_valid, table) if resume else None)
     learn = recipe_learner(r, mk(r.sizes[0], r.bs), run.path)
-    check_no_test(learn.dls, table)
+    check_sizes(learn.model[0], r.sizes, r.arch); check_no_test(learn.dls, table)   # before anything trains or is written
     counts,sane = dict(n_train=len(learn.dls.train_ds), n_valid=len(learn.dls.valid_ds)),sanity_check(learn, overfit)
     if overfit: return sane
     write_start(run, learn.dls, table, learn, r, data, resume)
