@@ -11,13 +11,13 @@ from fastai.vision.all import *
 from fastai.callback.data import *
 from .core import *
 from .dataset import CarsTable, read_cars
-from .cache import load_image, build_cache, ArrayCache, CACHE_FORMATS
+from .cache import load_image, resize_shorter, build_cache, ArrayCache, CACHE_FORMATS
 
 # %% auto #0
 __all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'unit_true_boxes', 'CarsBox', 'ClipBoxes',
-           'default_workers', 'batch_augs', 'check_box_recipe', 'cars_datablock', 'cars_dls', 'ArrayImage',
-           'image_getter', 'RandomCropResize', 'SquishResize', 'plot_class_counts', 'test_rows', 'cache_rows',
-           'has_boxes', 'cars_test_dl']
+           'PhotoImage', 'PhotoArray', 'default_workers', 'batch_augs', 'check_box_recipe', 'cars_datablock',
+           'cars_dls', 'ArrayImage', 'image_getter', 'RandomCropResize', 'SquishResize', 'plot_class_counts',
+           'test_rows', 'cache_rows', 'has_boxes', 'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -78,6 +78,29 @@ def _unloadable(r, e)->CarsError:
     return CarsError(f'cannot be loaded ({type(e).__name__}: {e}).', r.path,
                      'restore the file; `cars_fgvc_info --full DATA` lists every bad file, and a new or resumed run leaves them out')
 
+# %% ../nbs/01f_data.ipynb #4fa65ea1
+def _whole_photo(fn):
+    raise CarsError('this model was trained on box crops, and a photo without its box would be classified as a whole picture.', fn,
+                    'crop the photo to the car first, or use cars_fgvc_predict --box-model BOXRUN (a run trained with --boxes) to find the car')
+
+class PhotoImage(Transform):
+    "A path handed to the pipeline instead of a table row, read as `CarsImage` reads a photo; refused for a model trained on box crops"
+    input_types = (Path, str)   # where fastai's `test_dl` starts the pipeline for such items
+    def __init__(self, crop=False, grayscale=False): super().__init__(); store_attr()
+    def encodes(self, fn:Path|str):
+        if self.crop: _whole_photo(fn)
+        return PILImage(load_image(fn, grayscale=self.grayscale))
+
+class PhotoArray(Transform):
+    "A path or PIL image handed to the pipeline instead of a table row, decoded as the `ArrayCache` decodes photos; refused for box-crop models"
+    input_types = (Path, str, Image.Image)
+    def __init__(self, cache:ArrayCache): super().__init__(); self.cache = cache
+    def encodes(self, x:Path|str|Image.Image):
+        if self.cache.crop: _whole_photo(x if isinstance(x, (Path, str)) else None)
+        img = x.convert('RGB') if isinstance(x, Image.Image) else load_image(x)
+        if self.cache.grayscale: img = img.convert('L').convert('RGB')
+        return TensorImage(torch.from_numpy(np.ascontiguousarray(np.asarray(resize_shorter(img, self.cache.size), dtype=np.uint8).transpose(2, 0, 1))))
+
 # %% ../nbs/01f_data.ipynb #b077da2a
 def default_workers()->int:
     "Loader processes when none are asked for: with a GPU the cores shared among this machine's training processes (`LOCAL_WORLD_SIZE`), up to 16; 0 (load in the training process) on a CPU-only machine"
@@ -101,8 +124,9 @@ def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stat
                    min_scale=0.35, method=ResizeMethod.Squish, aug='light', arrays:ArrayCache=None, boxes=False, **aug_kw)->DataBlock:
     "The fastai `DataBlock` for table rows: presize on the CPU (or crop `arrays`' items), augment (`batch_augs`) and normalise on the batch; with `boxes` each item's box too"
     if boxes: check_box_recipe(crop, arrays is not None)
-    if arrays is None: blk,get_x,item_tfms = ImageBlock,CarsImage(crop, margin, grayscale),Resize(size if boxes else presize or int(size*1.4), method=method)
-    else: blk,get_x,item_tfms = TransformBlock(batch_tfms=IntToFloatTensor),ArrayImage(arrays),[RandomCropResize(size, min_scale), SquishResize(size)]
+    if arrays is None: blk,get_x,item_tfms = (TransformBlock([PhotoImage(crop, grayscale), PILImage.create], batch_tfms=IntToFloatTensor),   # ImageBlock, and paths
+                                              CarsImage(crop, margin, grayscale),Resize(size if boxes else presize or int(size*1.4), method=method))
+    else: blk,get_x,item_tfms = TransformBlock(PhotoArray(arrays), batch_tfms=IntToFloatTensor),ArrayImage(arrays),[RandomCropResize(size, min_scale), SquishResize(size)]
     return DataBlock(blocks=(blk, CategoryBlock(vocab=list(vocab)), *[TransformBlock()]*boxes), getters=[get_x, ColReader('class_name'), *[CarsBox()]*boxes],
                      n_inp=1, splitter=IndexSplitter(valid_idx), item_tfms=item_tfms,   # boxes: no batch crop (fastai's GPU crop drops boxes), zoom instead
                      batch_tfms=[*batch_augs(size, min_scale, aug, arrays is not None or boxes, **({'max_zoom': 1.3} if boxes else {}) | aug_kw), *[ClipBoxes()]*boxes, Normalize.from_stats(*stats)])
