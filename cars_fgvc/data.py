@@ -15,9 +15,9 @@ from .cache import load_image, resize_shorter, build_cache, ArrayCache, CACHE_FO
 
 # %% auto #0
 __all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'unit_true_boxes', 'CarsBox', 'ClipBoxes',
-           'PhotoImage', 'PhotoArray', 'default_workers', 'batch_augs', 'check_box_recipe', 'cars_datablock',
-           'cars_dls', 'ArrayImage', 'image_getter', 'RandomCropResize', 'SquishResize', 'plot_class_counts',
-           'test_rows', 'cache_rows', 'has_boxes', 'cars_test_dl']
+           'PhotoImage', 'PhotoArray', 'default_workers', 'batch_augs', 'presize_for', 'check_box_recipe',
+           'cars_datablock', 'cars_dls', 'ArrayImage', 'image_getter', 'RandomCropResize', 'SquishResize',
+           'plot_class_counts', 'test_rows', 'cache_rows', 'has_boxes', 'cars_test_dl']
 
 # %% ../nbs/01f_data.ipynb #a0bc7b13
 def split_train_valid(df:pd.DataFrame, valid_pct=0.2, seed=42)->tuple:
@@ -116,6 +116,10 @@ def batch_augs(size=224, min_scale=0.35, aug='light', cropped=False, **aug_kw)->
     if aug != 'light': return aug_transforms(size=size, min_scale=min_scale, **aug_kw)
     return [RandomResizedCropGPU(size, min_scale=min_scale, ratio=(1, 1)), *aug_transforms(size=size, **aug_kw)]
 
+def presize_for(size:int)->int:
+    "The CPU resize before a batch is cropped and augmented to `size`: 1.4 × `size` (fastai's presizing)"
+    return int(size*1.4)
+
 def check_box_recipe(crop:bool, arrays:bool):
     "Refuse boxes with box crops (`crop`) or an array cache (`arrays`): boxes are learnt on whole photos read as JPEG"
     if crop or arrays: raise CarsError('boxes are learnt on whole photos read as JPEG.', fix='train with --boxes without --crop and without --cache-format array')
@@ -125,7 +129,7 @@ def cars_datablock(vocab, valid_idx, size=224, presize=None, stats=imagenet_stat
     "The fastai `DataBlock` for table rows: presize on the CPU (or crop `arrays`' items), augment (`batch_augs`) and normalise on the batch; with `boxes` each item's box too"
     if boxes: check_box_recipe(crop, arrays is not None)
     if arrays is None: blk,get_x,item_tfms = (TransformBlock([PhotoImage(crop, grayscale), PILImage.create], batch_tfms=IntToFloatTensor),   # ImageBlock, and paths
-                                              CarsImage(crop, margin, grayscale),Resize(size if boxes else presize or int(size*1.4), method=method))
+                                              CarsImage(crop, margin, grayscale),Resize(size if boxes else presize or presize_for(size), method=method))
     else: blk,get_x,item_tfms = TransformBlock(PhotoArray(arrays), batch_tfms=IntToFloatTensor),ArrayImage(arrays),[RandomCropResize(size, min_scale), SquishResize(size)]
     return DataBlock(blocks=(blk, CategoryBlock(vocab=list(vocab)), *[TransformBlock()]*boxes), getters=[get_x, ColReader('class_name'), *[CarsBox()]*boxes],
                      n_inp=1, splitter=IndexSplitter(valid_idx), item_tfms=item_tfms,   # boxes: no batch crop (fastai's GPU crop drops boxes), zoom instead

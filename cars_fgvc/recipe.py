@@ -10,7 +10,7 @@ import inspect
 from fastcore.all import *
 from .core import *
 from .cache import CACHE_FORMATS
-from .data import AUGS, check_box_recipe
+from .data import AUGS, check_box_recipe, presize_for
 from .learner import HEADS, cars_loss
 
 # %% ../nbs/03a_recipe.ipynb #8e5ac739
@@ -103,6 +103,10 @@ class Recipe:
                           (self.on_bad, ('skip', 'stop'), 'on_bad (--on-bad)'), (self.precision, PRECISIONS, 'precision')]: check_choice(v, ch, what)
         cars_loss(self.loss, self.ls_eps)
         if self.boxes: check_box_recipe(self.crop, bool(self.cache) and self.cache_format == 'array')
+        need = max(self.sizes) if self.boxes or self.cache_format == 'array' else presize_for(max(self.sizes))   # what the largest size reads
+        if self.cache and self.cache < need:
+            raise CarsError(f'--cache {self.cache} is smaller than the {need} px the largest size reads, so cached images would be enlarged while the test photos are not.',
+                            fix=f'use --cache {need} or more, or leave out --cache')
 
     def dict(self)->dict: return {k: getattr(self, k) for k in self.names()}
     @classmethod
