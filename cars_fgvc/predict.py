@@ -14,6 +14,7 @@ from .dataset import read_cars, CarsTable
 from .data import image_getter, split_train_valid, held_out, default_workers
 from .boxes import has_box_head, classes_only, photo_boxes
 from .run import Run
+from .fit import set_precision
 
 # %% auto #0
 __all__ = ['load_model', 'model_crop', 'image_table', 'hier_probs', 'model_items', 'model_preds', 'class_probs', 'predict_boxes',
@@ -37,6 +38,8 @@ def load_model(model, cpu:bool|None=None)->Learner:
     learn.dls.to(one_param(learn.model).device)   # the export keeps the device it was made on; batches go where the model is
     for dl in learn.dls.loaders: dl.fake_l.num_workers = default_workers()   # and its loader processes: this machine's, not the trainer's
     learn.run_dir = fn.parent if Run(fn.parent).exists else None
+    set_precision(learn, Run(learn.run_dir).state().get('precision', 'auto') if learn.run_dir else 'auto')   # as in training: mixed precision and channels-last on a GPU, channels-last and kept memory on the CPU
+    learn.model.to(memory_format=torch.channels_last)   # fastai converts it when a fit starts; predictions have none
     return learn
 
 def model_crop(learn)->bool:
