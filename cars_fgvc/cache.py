@@ -7,13 +7,14 @@ from __future__ import annotations
 import os, sys, json, hashlib, warnings
 import numpy as np, pandas as pd
 from contextlib import contextmanager
-from PIL import Image
+from PIL import Image, ImageOps
 from fastcore.all import *
 from .core import *
+from .check import open_image
 
 # %% auto #0
-__all__ = ['CACHE_FORMATS', 'crop_box', 'has_box', 'load_image', 'cache_key', 'resize_shorter', 'row_boxes', 'build_cache',
-           'decode_array', 'ArrayCache', 'cars_fgvc_cache']
+__all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'exif_orientation', 'orient_box', 'load_image', 'cache_key',
+           'resize_shorter', 'row_boxes', 'build_cache', 'decode_array', 'ArrayCache', 'cars_fgvc_cache']
 
 # %% ../nbs/01e_cache.ipynb #60760a7e
 def crop_box(img,        # a PIL image
@@ -31,19 +32,41 @@ def has_box(box)->bool:
     "Whether `box` is a box rather than None or missing values (layouts without boxes)"
     return box is not None and not any(pd.isna(o) for o in box)
 
+def exif_orientation(im)->int:
+    "The EXIF Orientation tag (1..8) of the opened image `im`; 1 (as stored) when missing or invalid"
+    try: o = im.getexif().get(0x0112, 1)
+    except Exception: return 1   # a damaged EXIF block: the pixels as stored
+    return o if o in range(1, 9) else 1
+
+_UPRIGHT = {2: lambda x,y,w,h: (w+1-x, y),     3: lambda x,y,w,h: (w+1-x, h+1-y), 4: lambda x,y,w,h: (x, h+1-y),
+            5: lambda x,y,w,h: (y, x),         6: lambda x,y,w,h: (h+1-y, x),     7: lambda x,y,w,h: (h+1-y, w+1-x),
+            8: lambda x,y,w,h: (y, w+1-x)}   # where pixel (x, y), 1-based, of a w x h stored image lands once upright
+
+def orient_box(box,          # (x1, y1, x2, y2), 1-based and inclusive, in the pixels as stored
+               orientation,  # the file's EXIF Orientation tag (1..8)
+               size          # (width, height) of the image as stored
+              )->tuple:
+    "`box` in the pixels of the image turned upright by `orientation`, as `ImageOps.exif_transpose` turns it"
+    if orientation not in _UPRIGHT: return tuple(box)
+    (a,b),(c,d) = [_UPRIGHT[orientation](x, y, *size) for x,y in ((box[0], box[1]), (box[2], box[3]))]
+    return (min(a, c), min(b, d), max(a, c), max(b, d))
+
 def load_image(fn, box=None, margin=0.1, grayscale=False)->Image.Image:
-    "Image file `fn` as RGB, cropped to `box` (grown by `margin`) when given, grayscale in 3 channels if asked"
-    with Image.open(fn) as im:
-        img = im.convert('RGB')
-    if has_box(box): img = crop_box(img, box, margin)
+    "Image file `fn` as RGB the right way up (its EXIF orientation applied), cropped to `box` (of the pixels as stored, grown by `margin`) when given, grayscale in 3 channels if asked"
+    with open_image(fn) as im:   # HEIC with pillow-heif; a huge image refused
+        o,size = exif_orientation(im),im.size
+        img = (im if o == 1 else ImageOps.exif_transpose(im)).convert('RGB')   # fastai and PIL alone ignore the tag
+    if has_box(box): img = crop_box(img, orient_box(box, o, size), margin)
     return img.convert('L').convert('RGB') if grayscale else img
 
 # %% ../nbs/01e_cache.ipynb #20201838
+LOADER_VERSION = 2   # of what `load_image` gives; 2: photos turned upright by their EXIF orientation (cached copies made before are not used)
+
 def cache_key(fn, size:int, box=None, margin=0.1)->str:
     "Hash naming the cached copy of `fn` at shorter side `size`, cropped to `box` with `margin`"
     st = os.stat(fn)
     crop = ([int(o) for o in box], margin) if has_box(box) else None
-    return hashlib.sha1(json.dumps([str(Path(fn).resolve()), st.st_size, st.st_mtime_ns, size, crop]).encode()).hexdigest()
+    return hashlib.sha1(json.dumps([str(Path(fn).resolve()), st.st_size, st.st_mtime_ns, size, crop, LOADER_VERSION]).encode()).hexdigest()
 
 def resize_shorter(img, size:int):
     "Resize `img` so its shorter side is `size` (never enlarging)"
@@ -104,7 +127,7 @@ class ArrayCache:
     def __init__(self, root, size=320, crop=True, margin=0.1, grayscale=False, dest=None):
         store_attr()
         self.root = str(Path(root).resolve())
-        tag = hashlib.sha1(json.dumps([self.root, size, crop and margin, grayscale]).encode()).hexdigest()[:12]
+        tag = hashlib.sha1(json.dumps([self.root, size, crop and margin, grayscale, LOADER_VERSION]).encode()).hexdigest()[:12]
         self.name = f'{Path(self.root).name}-{size}{"-crop" if crop else ""}{"-gray" if grayscale else ""}-{tag}'
         self._index,self._mm = None,None
 

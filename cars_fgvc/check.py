@@ -4,13 +4,45 @@
 
 # %% ../nbs/01c_check.ipynb #89f40ead
 from __future__ import annotations
+import os, re, warnings
 import pandas as pd
+from contextlib import contextmanager
 from PIL import Image, UnidentifiedImageError
 from fastcore.all import *
 from .core import *
 
 # %% auto #0
-__all__ = ['check_image', 'check_images']
+__all__ = ['ImageProblem', 'is_heif', 'open_image', 'check_image', 'check_images']
+
+# %% ../nbs/01c_check.ipynb #0c08b4bf
+try:
+    import pillow_heif; pillow_heif.register_heif_opener()   # HEIC/HEIF photos (the iPhone's default) open like any other
+except ImportError: pillow_heif = None
+
+class ImageProblem(OSError):
+    "An image file that cannot be read, with the reason and what to do"
+
+_HEIF_BRANDS = {b'heic', b'heix', b'hevc', b'hevx', b'heim', b'heis', b'mif1', b'msf1'}
+def is_heif(fn)->bool:
+    "Whether file `fn` starts as a HEIC/HEIF image (an ISO media file of a HEIF brand)"
+    with open(fn, 'rb') as f: b = f.read(12)
+    return b[4:8] == b'ftyp' and b[8:12] in _HEIF_BRANDS
+
+def _too_large(e)->str:
+    n = re.search(r'\((\d+) pixels\)', str(e))
+    return f'too large: {int(n[1])/1e6 if n else float("nan"):,.0f} megapixels; resize it (to under {(Image.MAX_IMAGE_PIXELS or 0)/1e6:,.0f} megapixels)'
+
+@contextmanager
+def open_image(fn):
+    "`Image.open(fn)`, refusing with an `ImageProblem` a HEIC photo PIL cannot open and an image over PIL's decompression-bomb limit"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('error', Image.DecompressionBombWarning)   # refused, not warned about and decoded
+            with Image.open(fn) as im: yield im
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e: raise ImageProblem(_too_large(e)) from None
+    except UnidentifiedImageError:
+        if is_heif(fn): raise ImageProblem('HEIC/HEIF photo, which PIL reads only with a plugin; pip install pillow-heif') from None
+        raise
 
 # %% ../nbs/01c_check.ipynb #b75bfd91
 def _jpeg_complete(fn)->bool:
@@ -20,18 +52,23 @@ def _jpeg_complete(fn)->bool:
         return b'\xff\xd9' in f.read()
 
 def check_image(fn, full=False)->dict:
-    "Problem with image file `fn` (None if fine), with its width, height and mode"
+    "Problem with image file `fn` (None if fine), with its width and height as shown (its EXIF orientation applied) and mode"
     res = dict(problem=None, width=None, height=None, mode=None)
     fn = Path(fn)
+    if fn.is_symlink() and not fn.exists(): return {**res, 'problem': f'broken symlink (points to {os.readlink(fn)}); restore its target or delete the link'}
     if not fn.is_file(): return {**res, 'problem': 'file is missing'}
     if fn.stat().st_size == 0: return {**res, 'problem': 'file is empty (0 bytes)'}
     try:
-        with Image.open(fn) as im:
-            res.update(width=im.width, height=im.height, mode=im.mode)
+        with open_image(fn) as im:
+            w,h = im.size
+            try: turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
+            except Exception: turned = False
+            res.update(width=h if turned else w, height=w if turned else h, mode=im.mode)   # the size of the photo as shown (a quarter-turned one's EXIF orientation swaps them)
             if im.format == 'JPEG' and not _jpeg_complete(fn):   # truncated, or more data after the image: decoding tells
                 try: im.load()
                 except (OSError, SyntaxError, ValueError): return {**res, 'problem': 'JPEG is truncated (no end-of-image marker)'}
             if full: im.load()
+    except ImageProblem as e: return {**res, 'problem': str(e)}
     except UnidentifiedImageError: return {**res, 'problem': 'not an image file'}
     except (OSError, SyntaxError, ValueError) as e: return {**res, 'problem': f'image cannot be decoded ({e})'}
     return res

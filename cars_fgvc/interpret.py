@@ -14,6 +14,7 @@ from .learner import model_on, class_logits
 from .data import unit_true_boxes
 from .predict import load_model, model_preds, model_crop, model_items
 from .evaluate import labelled_rows
+from .cache import load_image
 from .boxes import box_ious, photo_boxes
 from .run import Run
 from .body import body_features, body_pool, spatial
@@ -70,7 +71,8 @@ def _grid(n, ncols, w, h):
     return fig,axs
 
 def _show(ax, path, title):
-    ax.imshow(Image.open(path).convert('RGB')); ax.set_title(title, fontsize=8)
+    "Photo `path` on `ax` the right way up (as the model saw it), titled `title`"
+    ax.imshow(load_image(path)); ax.set_title(title, fontsize=8)
 
 def show_pairs(df:pd.DataFrame, pairs:pd.DataFrame=None, n=4):
     "For each of the top `n` confused pairs: a mistaken image, and an image of the class it was taken for"

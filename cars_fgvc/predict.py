@@ -55,7 +55,7 @@ def image_table(src,                # a folder, an image, or a .csv file
     p = Path(src).expanduser()
     if not p.exists(): raise CarsError('no such file or folder', p, 'pass a folder of images, one image, or a CSV with a column of paths')
     if p.is_dir():
-        files = sorted(f for f in p.rglob('*') if f.is_file() and not any(o.startswith('.') for o in f.relative_to(p).parts))
+        files = sorted(f for f in p.rglob('*') if (f.is_file() or f.is_symlink() and not f.exists()) and not any(o.startswith('.') for o in f.relative_to(p).parts))
         if not files: raise CarsError('this folder has no files', p, 'pass the folder that holds the photos')
         return pd.DataFrame(dict(path=[str(f) for f in files]))
     if p.suffix.lower() != '.csv':
