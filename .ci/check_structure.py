@@ -26,6 +26,8 @@ for m,f in mods.items():
         if isinstance(node, ast.Import):
             for a in node.names:
                 if a.name.startswith('cars_fgvc.'): graph[m].add(a.name.split('.')[1])
+        if isinstance(node, ast.ImportFrom) and (node.level == 1 and not node.module or node.module == 'cars_fgvc'):
+            graph[m].update(a.name for a in node.names if a.name in mods)   # from . import x, from cars_fgvc import x
         if (dep := local(node, m)) and dep in mods:
             graph[m].add(dep)
             for a in node.names:

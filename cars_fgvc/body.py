@@ -15,20 +15,20 @@ __all__ = ['DYNAMIC', 'CarsBody', 'timm_body', 'size_problem', 'sizes_taken', 'c
 
 # %% ../nbs/02a_body.ipynb #2f0d3590
 class CarsBody(Module):
-    "A timm `model` as a fastai body: `forward_features`, then timm's own pooling and pre-logits, as an (N, C, 1, 1) map"
-    def __init__(self, model): self.model = model
+    "A timm `model` as a fastai body: `forward_features`, then timm's own pooling and pre-logits, as an (N, C, 1, 1) map; with `pooled=False` the feature map, for a head that pools it"
+    def __init__(self, model, pooled=True): self.model,self.pooled = model,pooled
     @property
-    def nf(self)->int: return getattr(self.model, 'head_hidden_size', None) or self.model.num_features
-    def pool(self, f): return self.model.forward_head(f, pre_logits=True)[..., None, None]
+    def nf(self)->int: return (getattr(self.model, 'head_hidden_size', None) or self.model.num_features) if self.pooled else self.model.num_features
+    def pool(self, f): return self.model.forward_head(f, pre_logits=True)[..., None, None] if self.pooled else spatial(self.model, f)
     def forward(self, x): return self.pool(self.model.forward_features(x))
 
 # %% ../nbs/02a_body.ipynb #4d502d13
 DYNAMIC = (dict(dynamic_img_size=True, dynamic_img_pad=True), dict(dynamic_img_size=True), {})
 
-def timm_body(arch:str, **kwargs)->CarsBody:
-    "A `CarsBody` of timm `arch` (random weights), with dynamic image sizes where the model has them; `kwargs` go to `timm.create_model`"
+def timm_body(arch:str, pooled=True, **kwargs)->CarsBody:
+    "A `CarsBody` of timm `arch` (random weights; `pooled` or the feature map), with dynamic image sizes where the model has them; `kwargs` go to `timm.create_model`"
     for extra in DYNAMIC:
-        try: return CarsBody(timm.create_model(arch, pretrained=False, num_classes=0, **extra, **kwargs))
+        try: return CarsBody(timm.create_model(arch, pretrained=False, num_classes=0, **extra, **kwargs), pooled)
         except TypeError as e:
             if not extra or not any(k in str(e) for k in extra): raise
 

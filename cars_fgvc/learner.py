@@ -182,6 +182,7 @@ def cars_learner(dls,             # from `cars_dls`
                  ls_eps=0.1,      # label smoothing
                  n_body=2,        # body parameter groups (plus one for the head)
                  head='linear',   # 'linear' (timm's: average pool, one linear layer) or 'fastai' (`create_head`)
+                 pool='timm',     # the body's output: 'timm' (timm's own pooling and pre-logits) or 'map' (the feature map, for the head to pool)
                  opt_func=MultiTensorAdam, # AdamW (fastai's `Adam` with decoupled decay, multi-tensor steps)
                  **kwargs)->Learner:  # `Learner`'s (path, wd, cbs...); the rest go to `timm.create_model` (e.g. drop_path_rate)
     "fastai `Learner` for timm `arch` on `dls`: a `CarsBody`, offline-capable pretrained weights, frozen if pretrained, ≥3 parameter groups"
@@ -189,7 +190,7 @@ def cars_learner(dls,             # from `cars_dls`
         raise CarsError(f'{arch!r} is not a timm model.', fix=f"pick one of timm.list_models(), e.g. {', '.join(timm.list_models(f'*{arch[:6]}*')[:5]) or 'resnet50'}")
     check_choice(head, HEADS, 'head')
     sd,source = body_weights(arch, weights) if (pretrained or weights) else (None, 'random')
-    body = timm_body(arch, **{k:v for k,v in kwargs.items() if k not in LEARNER_ARGS})
+    body = timm_body(arch, check_choice(pool, ('timm', 'map'), 'pool') == 'timm', **{k:v for k,v in kwargs.items() if k not in LEARNER_ARGS})
     model = add_head(body, body.nf, get_c(dls), **HEADS[head])
     learn = Learner(dls, model, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func, splitter=timm_splitter(n_body), metrics=[accuracy, top5],
                     **{k:v for k,v in kwargs.items() if k in LEARNER_ARGS})

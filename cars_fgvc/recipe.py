@@ -76,6 +76,7 @@ class Recipe:
                  ls_eps:float=0.1,        # label smoothing
                  drop_path:float=0.,      # stochastic depth: the chance the deepest residual block is skipped in a training step (timm's drop_path_rate; 0: off)
                  head:str='linear',       # linear (timm's: average pool, one layer) or fastai (concat pool, BatchNorm, dropout, 512 units)
+                 pool:str=None,           # the body's output: timm (timm's own pooling and pre-logits: every layer trains) or map (the feature map, pooled by the head); default timm, map with --head fastai
                  aug:str='light',         # light (random crop, flip, rotation) or fastai (aug_transforms: also zoom, warp, lighting)
                  valid_pct:float=0.2,     # validation share of each class
                  seed:int=42,             # seed of the split and of training
@@ -92,23 +93,37 @@ class Recipe:
                  track:str=None,          # trackers: tensorboard, wandb, or both as tensorboard,wandb (optional extras)
                  patience:int=None):      # end a fit stage after N epochs without a better valid accuracy
         store_attr()
+        self._given = dict(epochs=epochs, pool=pool)   # as given: `new` works out budget and pooling again for other settings
+        if isinstance(sizes, str): sizes = ints(sizes)
+        if isinstance(epochs, str): epochs = ints(epochs)
+        if isinstance(lr, str): self.lr = lr_value(lr)
         self.sizes,self.weights = tuple(int(o) for o in L(sizes)),(str(weights) if weights else None)
-        self.epochs = plan_epochs(epochs, len(self.sizes))
+        self.epochs = plan_epochs(epochs, len(self.sizes)) if self.sizes else ()
+        self.pool = pool or ('map' if head == 'fastai' else 'timm')
         self.check()
+
+    def new(self, **kwargs):
+        "This recipe with the settings in `kwargs` changed (a budget of epochs is spread over the sizes again)"
+        return Recipe(**{**self.dict(), **self._given, **kwargs})
 
     def check(self):
         "Refuse unknown choices and settings that cannot go together, naming the fix"
+        if not self.sizes or min(self.sizes) < 16: raise CarsError(f'--sizes {self.sizes} has no usable image size.', fix='give sizes of 16 px or more, e.g. --sizes 224,299')
         if sum(self.epochs) < 1: raise CarsError(f'--epochs {self.epochs} trains no epoch.', fix='give a budget of at least one epoch, e.g. --epochs 6')
+        if self.bs < 1 or not 0 <= self.valid_pct < 1: raise CarsError(f'--bs {self.bs} / --valid-pct {self.valid_pct} cannot be.', fix='use a batch size of 1 or more and a validation share from 0 to below 1')
         for v,ch,what in [(self.head, HEADS, 'head'), (self.aug, AUGS, 'augmentation'), (self.cache_format, CACHE_FORMATS, 'cache format'),
-                          (self.on_bad, ('skip', 'stop'), 'on_bad (--on-bad)'), (self.precision, PRECISIONS, 'precision')]: check_choice(v, ch, what)
+                          (self.on_bad, ('skip', 'stop'), 'on_bad (--on-bad)'), (self.precision, PRECISIONS, 'precision'), (self.pool, ('timm', 'map'), 'pool')]: check_choice(v, ch, what)
+        if self.head == 'fastai' and self.pool == 'timm': raise CarsError("fastai's head pools the feature map itself (max and average).", fix='use --pool map with --head fastai, or --head linear')
         cars_loss(self.loss, self.ls_eps)
         if self.boxes: check_box_recipe(self.crop, bool(self.cache) and self.cache_format == 'array')
-        need = max(self.sizes) if self.boxes or self.cache_format == 'array' else presize_for(max(self.sizes))   # what the largest size reads
+
+    def dict(self)->dict: return {k: getattr(self, k) for k in self.names()}
+    def check_cache(self):
+        "Refuse an image cache smaller than what the largest size reads (a new run's check: older runs keep the cache they trained with)"
+        need = max(self.sizes) if self.boxes or self.cache_format == 'array' else presize_for(max(self.sizes))
         if self.cache and self.cache < need:
             raise CarsError(f'--cache {self.cache} is smaller than the {need} px the largest size reads, so cached images would be enlarged while the test photos are not.',
                             fix=f'use --cache {need} or more, or leave out --cache')
-
-    def dict(self)->dict: return {k: getattr(self, k) for k in self.names()}
     @classmethod
     def names(cls)->list: return list(inspect.signature(cls).parameters)
     def __eq__(self, other): return isinstance(other, Recipe) and self.dict() == other.dict()
@@ -117,7 +132,7 @@ class Recipe:
         return 'Recipe(' + ', '.join(f'{k}={v!r}' for k,v in self.dict().items() if v != d[k]) + ')'
 
 # %% ../nbs/03a_recipe.ipynb #a1b57581
-LEGACY = dict(head='fastai', aug='fastai')   # what runs from before these settings trained with (their defaults changed since)
+LEGACY = dict(head='fastai', aug='fastai', pool='map')   # what runs from before these settings trained with (their defaults changed since)
 
 @patch(cls_method=True)
 def load(cls:Recipe, d:dict)->Recipe:

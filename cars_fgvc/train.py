@@ -12,6 +12,7 @@ from .dataset import read_cars, CarsTable
 from .data import cars_dls, cars_test_dl
 from .learner import cars_learner, top5, initial_loss, overfit_batch
 from .body import check_sizes
+import timm
 from .boxes import box_learner, has_box_head, classes_only, box_iou, box_acc
 from .recipe import Recipe, stage_plan
 from .run import Run, skipped_files
@@ -50,7 +51,7 @@ def loaders(table:CarsTable, r:Recipe, valid_files=None, refit=False):
 
 def recipe_learner(r:Recipe, dls, path)->Learner:
     "The learner of recipe `r` on `dls`, saving under `path`: `box_learner` when `r.boxes`, else `cars_learner`"
-    kw = dict(pretrained=r.pretrained, weights=r.weights, loss=r.loss, ls_eps=r.ls_eps, head=r.head, path=path, wd=r.wd,
+    kw = dict(pretrained=r.pretrained, weights=r.weights, loss=r.loss, ls_eps=r.ls_eps, head=r.head, pool=r.pool, path=path, wd=r.wd,
               **({'drop_path_rate': r.drop_path} if r.drop_path else {}))
     try: return box_learner(dls, r.arch, lam=r.box_lam, **kw) if r.boxes else cars_learner(dls, r.arch, **kw)
     except TypeError as e:
@@ -167,6 +168,7 @@ def write_start(run:Run, dls, table:CarsTable, learn, r:Recipe, data, resume=Fal
 @delegates(Recipe)
 def train_cars(data,                # dataset folder (any layout `read_cars` knows)
                out='runs/run',      # run folder (created; must not hold another run unless `resume`)
+               *,                   # the rest by name: `arch=`, `epochs=`... (`Recipe`'s settings)
                recipe:Recipe=None,  # the settings (default `Recipe()`); keywords change single ones
                resume=False,        # continue the run in `out` from its last committed epoch, with its own recipe
                overfit=False,       # only check that one batch can be learned, then stop
@@ -174,7 +176,10 @@ def train_cars(data,                # dataset folder (any layout `read_cars` kno
                cbs=None,            # extra fastai callbacks (both phases)
                **kwargs)->dict|None:
     "The full recipe into run folder `out`; returns `results.json`'s contents (None on the other processes of a launch)"
-    r,run = Recipe(**{**(recipe.dict() if recipe else {}), **kwargs}),Run(out)
+    if timm.is_model(str(out)) and not Path(out).exists():
+        raise CarsError(f'the second argument of train_cars is the run folder, and {out!r} is a timm model.', fix=f"pass it by name: train_cars(data, 'runs/x', arch={str(out)!r})")
+    r,run = (recipe.new(**kwargs) if recipe else Recipe(**kwargs)),Run(out)
+    if not resume: r.check_cache()
     trackers(r.track); start_distrib()
     r,state = main_result(run.open, r, resume, overfit)
     if state.get('phase') == 'done': return run.results() if is_main() else None
