@@ -13,8 +13,8 @@ from .core import *
 from .check import open_image
 
 # %% auto #0
-__all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'exif_orientation', 'orient_box', 'load_image', 'cache_key',
-           'resize_shorter', 'row_boxes', 'build_cache', 'decode_array', 'ArrayCache', 'cars_fgvc_cache']
+__all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'exif_orientation', 'orient_box', 'stored_box', 'load_image',
+           'cache_key', 'resize_shorter', 'row_boxes', 'build_cache', 'decode_array', 'ArrayCache', 'cars_fgvc_cache']
 
 # %% ../nbs/01e_cache.ipynb #60760a7e
 def crop_box(img,        # a PIL image
@@ -50,6 +50,11 @@ def orient_box(box,          # (x1, y1, x2, y2), 1-based and inclusive, in the p
     if orientation not in _UPRIGHT: return tuple(box)
     (a,b),(c,d) = [_UPRIGHT[orientation](x, y, *size) for x,y in ((box[0], box[1]), (box[2], box[3]))]
     return (min(a, c), min(b, d), max(a, c), max(b, d))
+
+def stored_box(fn, box)->tuple:
+    "`box` of photo `fn` as shown (upright) in the pixels as stored, as devkit boxes are: the inverse of `orient_box`"
+    with open_image(fn) as im: o,(w,h) = exif_orientation(im),im.size
+    return orient_box(box, {6: 8, 8: 6}.get(o, o), (h, w) if o in (5, 6, 7, 8) else (w, h))
 
 def load_image(fn, box=None, margin=0.1, grayscale=False)->Image.Image:
     "Image file `fn` as RGB the right way up (its EXIF orientation applied), cropped to `box` (of the pixels as stored, grown by `margin`) when given, grayscale in 3 channels if asked"

@@ -10,6 +10,7 @@ import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
 from .core import *
 from .check import check_images
+from .cache import stored_box
 from .dataset import read_cars, CarsTable
 from .data import image_getter, split_train_valid, held_out, default_workers
 from .boxes import has_box_head, classes_only, photo_boxes
@@ -18,7 +19,7 @@ from .fit import set_precision
 
 # %% auto #0
 __all__ = ['load_model', 'model_crop', 'image_table', 'hier_probs', 'model_items', 'model_preds', 'class_probs', 'predict_boxes',
-           'check_box_model', 'predict', 'pred_summary', 'split_rows', 'write_submission', 'need_model',
+           'stored_boxes', 'check_box_model', 'predict', 'pred_summary', 'split_rows', 'write_submission', 'need_model',
            'cars_fgvc_predict']
 
 # %% ../nbs/04_predict.ipynb #4a2e250c
@@ -118,7 +119,11 @@ def predict_boxes(learn, rows, bs=64)->np.ndarray:
         raise CarsError('this model does not predict boxes.', getattr(learn, 'run_dir', None), 'pass a run trained with cars_fgvc_train --boxes')
     rows = _sized(rows.reset_index(drop=True))
     boxes = model_preds(learn, rows, bs=bs)[1]
-    return photo_boxes(boxes, rows.width, rows.height)
+    return stored_boxes(rows.path, photo_boxes(boxes, rows.width, rows.height))
+
+def stored_boxes(paths, boxes)->np.ndarray:
+    "Devkit `boxes` found on the photos at `paths` as shown (upright), in their pixels as stored, as the devkit's boxes are (`stored_box`)"
+    return np.array([stored_box(p, b) for p,b in zip(paths, boxes)], dtype=int).reshape(-1, 4)
 
 def check_box_model(learn, box_learn):
     "Refuse a box model for `learn` unless `learn` was trained on box crops and `box_learn` predicts boxes"
@@ -134,7 +139,7 @@ def _classify(learn, good, tta, bs, box_learn, quiet)->tuple:
         for o in [o for o in (learn, box_learn) if quiet and o is not None]: stack.enter_context(o.no_bar())
         if box_learn is not None: good = good.assign(**dict(zip(BOX_COLS, predict_boxes(box_learn, good, bs).T)))   # the crops to classify
         probs,boxes = model_preds(learn, good, tta, bs)
-    if boxes is not None: return probs,photo_boxes(boxes, good.width, good.height)
+    if boxes is not None: return probs,stored_boxes(good.path, photo_boxes(boxes, good.width, good.height))
     return probs,(good[BOX_COLS].to_numpy(int) if box_learn is not None else None)
 
 def _hier_cols(probs, vocab, k, ok)->pd.DataFrame:
