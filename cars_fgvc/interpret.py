@@ -137,7 +137,7 @@ def grad_cam(learn, path, cls:int|None=None)->tuple:
     out[0, c].backward()
     acts,grads = spatial(body.model, f.detach()),spatial(body.model, f.grad)
     img = dl.decode((xb,))[0][0]
-    if acts is None: return None,c,img
+    if acts is None or not grads.abs().sum(): return None,c,img   # no grid, or a class token that alone reaches the head (ViT): no map to show
     cam = F.relu((grads.mean((2, 3), keepdim=True)*acts).sum(1))[0]
     return (cam/cam.max() if cam.max() > 0 else cam).cpu().numpy(),c,img
 
