@@ -14,7 +14,8 @@ from .check import open_image
 
 # %% auto #0
 __all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'exif_orientation', 'orient_box', 'stored_box', 'load_image',
-           'cache_key', 'resize_shorter', 'row_boxes', 'build_cache', 'decode_array', 'ArrayCache', 'cars_fgvc_cache']
+           'cache_key', 'resize_shorter', 'row_boxes', 'build_cache', 'image_array', 'decode_array', 'ArrayCache',
+           'cars_fgvc_cache']
 
 # %% ../nbs/01e_cache.ipynb #60760a7e
 def crop_box(img,        # a PIL image
@@ -117,9 +118,13 @@ def build_cache(df,              # rows with `path` (and x1..y2 when cropping)
 # %% ../nbs/01e_cache.ipynb #5508420a
 def _stamp(fn)->list: st = os.stat(fn); return [st.st_size, st.st_mtime_ns]
 
+def image_array(img, size:int)->np.ndarray:
+    "RGB image `img` as the uint8 array (3, h, w) the array cache holds: its shorter side resized to `size`"
+    return np.ascontiguousarray(np.asarray(resize_shorter(img, size), dtype=np.uint8).transpose(2, 0, 1))
+
 def decode_array(fn, box=None, size=320, margin=0.1, grayscale=False)->np.ndarray:
     "Image file `fn` as a uint8 array (3, h, w), cropped to `box` and with its shorter side resized to `size` as `build_cache` does"
-    return np.ascontiguousarray(np.asarray(resize_shorter(load_image(fn, box, margin, grayscale), size), dtype=np.uint8).transpose(2, 0, 1))
+    return image_array(load_image(fn, box, margin, grayscale), size)
 
 def _decode(args):
     "`decode_array` for a worker process: the array, or the error as text"

@@ -11,7 +11,7 @@ from fastai.vision.all import *
 from fastai.callback.data import *
 from .core import *
 from .dataset import CarsTable, read_cars
-from .cache import load_image, resize_shorter, build_cache, ArrayCache, CACHE_FORMATS
+from .cache import load_image, image_array, build_cache, ArrayCache, CACHE_FORMATS
 
 # %% auto #0
 __all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'unit_true_boxes', 'CarsBox', 'ClipBoxes',
@@ -99,7 +99,7 @@ class PhotoArray(Transform):
         if self.cache.crop: _whole_photo(x if isinstance(x, (Path, str)) else None)
         img = x.convert('RGB') if isinstance(x, Image.Image) else load_image(x)
         if self.cache.grayscale: img = img.convert('L').convert('RGB')
-        return TensorImage(torch.from_numpy(np.ascontiguousarray(np.asarray(resize_shorter(img, self.cache.size), dtype=np.uint8).transpose(2, 0, 1))))
+        return TensorImage(torch.from_numpy(image_array(img, self.cache.size)))
 
 # %% ../nbs/01f_data.ipynb #b077da2a
 def default_workers()->int:
