@@ -15,8 +15,8 @@ from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
 __all__ = ['assets', 'BOX', 'BOX_COLS', 'MULTI_WORD_MAKES', 'BODIES', 'CABS', 'data_dir', 'cache_dir', 'CarsError', 'cli_errors',
-           'cars_cli', 'check_choice', 'pbar', 'file_hash', 'replacing', 'save_json', 'load_json', 'CarName',
-           'parse_class_name']
+           'cars_cli', 'CommandResult', 'run_command', 'check_choice', 'pbar', 'file_hash', 'replacing', 'save_json',
+           'load_json', 'CarName', 'parse_class_name']
 
 # %% ../nbs/00_core.ipynb #623aedf7
 def data_dir(path=None # an explicit directory, which wins over the environment
@@ -72,6 +72,27 @@ def cars_cli(func=None, usage:str=None):
         a.pop('pdb', None); a.pop('xtra', None)
         return func(**a)
     return _f
+
+# %% ../nbs/00_core.ipynb #aa275e61
+class CommandResult(NamedTuple):
+    "What a shell sees of a finished command"
+    returncode:int; stdout:str; stderr:str
+
+def run_command(cmd, *args)->CommandResult:
+    "Run the command `cmd` (a `cars_cli` function) in this process with `args` as its command line"
+    import io, warnings
+    from contextlib import redirect_stdout, redirect_stderr
+    out,err,code = io.StringIO(),io.StringIO(),0
+    old,sys.argv = sys.argv,[cmd.__name__, *map(str, args)]
+    try:
+        with redirect_stdout(out), redirect_stderr(err), warnings.catch_warnings():
+            warnings.simplefilter('always')
+            try: cmd()
+            except SystemExit as e:   # as the interpreter ends: a number is the status, a message goes to stderr with status 1
+                code = e.code if isinstance(e.code, int) or e.code is None else 1
+                if not isinstance(e.code, int) and e.code is not None: print(e.code, file=sys.stderr)
+    finally: sys.argv = old
+    return CommandResult(code or 0, out.getvalue(), err.getvalue())
 
 # %% ../nbs/00_core.ipynb #6ad3af60
 def check_choice(name, choices, what:str):
