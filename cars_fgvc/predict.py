@@ -18,11 +18,20 @@ from .run import Run
 from .fit import set_precision
 
 # %% auto #0
-__all__ = ['load_model', 'model_crop', 'image_table', 'hier_probs', 'model_items', 'model_preds', 'class_probs', 'predict_boxes',
-           'stored_boxes', 'check_box_model', 'predict', 'pred_summary', 'split_rows', 'write_submission', 'need_model',
-           'cars_fgvc_predict']
+__all__ = ['PIP_NAMES', 'missing_module', 'load_model', 'model_crop', 'image_table', 'hier_probs', 'model_items', 'model_preds',
+           'class_probs', 'predict_boxes', 'stored_boxes', 'check_box_model', 'predict', 'pred_summary', 'split_rows',
+           'write_submission', 'need_model', 'cars_fgvc_predict']
 
 # %% ../nbs/04_predict.ipynb #4a2e250c
+PIP_NAMES = {'cars_fgvc': 'cars-fgvc', 'timm': 'timm', 'fastai': 'fastai'}   # module: the package that installs it
+
+def missing_module(fn)->str|None:
+    "The top-level module the pickle `fn` needs but this Python cannot import (fastai's `load_learner` swallows the error), or None"
+    try: torch.load(fn, map_location='cpu', weights_only=False)
+    except ModuleNotFoundError as e: return (e.name or '').split('.')[0] or None
+    except Exception: pass
+    return None
+
 def load_model(model, cpu:bool|None=None)->Learner:
     "The learner exported by a run (a run folder or its `.pkl` file: a pickle, so only one you trust), its DataLoaders on the device of its model (GPU unless `cpu`) with `default_workers`"
     p = Path(model).expanduser()
@@ -35,6 +44,8 @@ def load_model(model, cpu:bool|None=None)->Learner:
             warnings.filterwarnings('ignore', message='load_learner` uses', category=UserWarning)
             learn = load_learner(fn, cpu=not torch.cuda.is_available() if cpu is None else cpu)
     except Exception as e:
+        if (m := missing_module(fn)): raise CarsError(f'the model needs the Python module {m!r}, which this Python cannot import.', fn,
+                                                      f'install it here (pip install {PIP_NAMES.get(m, m)}), or load the model where it is installed') from None
         raise CarsError(f'cannot load the model ({type(e).__name__}: {e})', fn, 'pass a learner saved by cars_fgvc_train (learn.export)')
     learn.dls.to(one_param(learn.model).device)   # the export keeps the device it was made on; batches go where the model is
     for dl in learn.dls.loaders: dl.fake_l.num_workers = default_workers()   # and its loader processes: this machine's, not the trainer's
