@@ -36,6 +36,8 @@ def set_precision(learn, precision='auto', channels_last=True)->str:
         if channels_last: learn.to_channelslast(use_amp=False)
         return 'fp32'
     p = 'fp16' if precision == 'auto' else precision
+    if p == 'bf16' and not torch.cuda.is_bf16_supported():   # before Ampere (V100, T4): no bfloat16 tensor cores
+        raise CarsError(f'--precision bf16: this GPU ({torch.cuda.get_device_name()}) has no bfloat16 support.', fix='use --precision fp16 (the default on CUDA)')
     torch.backends.cudnn.benchmark = True   # the recipe's batches keep one shape per stage: let cuDNN pick its fastest kernels
     if channels_last: learn.to_channelslast(use_amp=p != 'fp32', amp_mode=AMPMode.BF16 if p == 'bf16' else AMPMode.FP16)
     elif p != 'fp32': learn.to_bf16() if p == 'bf16' else learn.to_fp16()
