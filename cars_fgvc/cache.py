@@ -13,9 +13,9 @@ from .core import *
 from .check import open_image
 
 # %% auto #0
-__all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'exif_orientation', 'orient_box', 'stored_box', 'load_image',
-           'cache_key', 'resize_shorter', 'row_boxes', 'build_cache', 'image_array', 'decode_array', 'ArrayCache',
-           'cars_fgvc_cache']
+__all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'exif_orientation', 'orient_box', 'stored_box', 'upright',
+           'load_image', 'cache_key', 'resize_shorter', 'row_boxes', 'build_cache', 'image_array', 'decode_array',
+           'ArrayCache', 'cars_fgvc_cache']
 
 # %% ../nbs/01e_cache.ipynb #60760a7e
 def crop_box(img,        # a PIL image
@@ -57,11 +57,15 @@ def stored_box(fn, box)->tuple:
     with open_image(fn) as im: o,(w,h) = exif_orientation(im),im.size
     return orient_box(box, {6: 8, 8: 6}.get(o, o), (h, w) if o in (5, 6, 7, 8) else (w, h))
 
+def upright(im:Image.Image)->Image.Image:
+    "The opened image `im` the right way up by its EXIF orientation (`im` itself when it already is)"
+    return im if exif_orientation(im) == 1 else ImageOps.exif_transpose(im)
+
 def load_image(fn, box=None, margin=0.1, grayscale=False)->Image.Image:
     "Image file `fn` as RGB the right way up (its EXIF orientation applied), cropped to `box` (of the pixels as stored, grown by `margin`) when given, grayscale in 3 channels if asked"
     with open_image(fn) as im:   # HEIC with pillow-heif; a huge image refused
         o,size = exif_orientation(im),im.size
-        img = (im if o == 1 else ImageOps.exif_transpose(im)).convert('RGB')   # fastai and PIL alone ignore the tag
+        img = upright(im).convert('RGB')   # fastai and PIL alone ignore the tag
     if has_box(box): img = crop_box(img, orient_box(box, o, size), margin)
     return img.convert('L').convert('RGB') if grayscale else img
 

@@ -11,7 +11,7 @@ from fastai.vision.all import *
 from fastai.callback.data import *
 from .core import *
 from .dataset import CarsTable, read_cars
-from .cache import load_image, image_array, build_cache, ArrayCache, CACHE_FORMATS
+from .cache import load_image, upright, image_array, build_cache, ArrayCache, CACHE_FORMATS
 
 # %% auto #0
 __all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'unit_true_boxes', 'CarsBox', 'ClipBoxes',
@@ -84,12 +84,15 @@ def _whole_photo(fn):
                     'crop the photo to the car first, or use cars_fgvc_predict --box-model BOXRUN (a run trained with --boxes) to find the car')
 
 class PhotoImage(Transform):
-    "A path handed to the pipeline instead of a table row, read as `CarsImage` reads a photo; refused for a model trained on box crops"
-    input_types = (Path, str)   # where fastai's `test_dl` starts the pipeline for such items
+    "A path (or PIL image) handed to the pipeline instead of a table row, read as `CarsImage` reads a photo, upright; a path refused for a model trained on box crops"
+    input_types = (Path, str, Image.Image)   # where fastai's `test_dl` starts the pipeline for such items
     def __init__(self, crop=False, grayscale=False): super().__init__(); store_attr()
-    def encodes(self, fn:Path|str):
-        if self.crop: _whole_photo(fn)
-        return PILImage(load_image(fn, grayscale=self.grayscale))
+    def encodes(self, x:Path|str|Image.Image):
+        if isinstance(x, Image.Image):   # opened by the caller (its EXIF orientation still to apply), or a row's photo (already upright)
+            x = upright(x)
+            return x.convert('L').convert('RGB') if self.grayscale else x
+        if self.crop: _whole_photo(x)
+        return PILImage(load_image(x, grayscale=self.grayscale))
 
 class PhotoArray(Transform):
     "A path or PIL image handed to the pipeline instead of a table row, decoded as the `ArrayCache` decodes photos; refused for box-crop models"
@@ -97,7 +100,7 @@ class PhotoArray(Transform):
     def __init__(self, cache:ArrayCache): super().__init__(); self.cache = cache
     def encodes(self, x:Path|str|Image.Image):
         if self.cache.crop: _whole_photo(x if isinstance(x, (Path, str)) else None)
-        img = x.convert('RGB') if isinstance(x, Image.Image) else load_image(x)
+        img = upright(x).convert('RGB') if isinstance(x, Image.Image) else load_image(x)
         if self.cache.grayscale: img = img.convert('L').convert('RGB')
         return TensorImage(torch.from_numpy(image_array(img, self.cache.size)))
 
