@@ -13,9 +13,9 @@ from .core import *
 from .check import open_image
 
 # %% auto #0
-__all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'exif_orientation', 'orient_box', 'stored_box', 'upright',
-           'load_image', 'cache_key', 'resize_shorter', 'row_boxes', 'build_cache', 'image_array', 'decode_array',
-           'ArrayCache', 'cars_fgvc_cache']
+__all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'exif_orientation', 'orient_box', 'shown_box', 'shown_boxes',
+           'stored_box', 'upright', 'load_image', 'cache_key', 'resize_shorter', 'row_boxes', 'build_cache',
+           'image_array', 'decode_array', 'ArrayCache', 'cars_fgvc_cache']
 
 # %% ../nbs/01e_cache.ipynb #60760a7e
 def crop_box(img,        # a PIL image
@@ -51,6 +51,16 @@ def orient_box(box,          # (x1, y1, x2, y2), 1-based and inclusive, in the p
     if orientation not in _UPRIGHT: return tuple(box)
     (a,b),(c,d) = [_UPRIGHT[orientation](x, y, *size) for x,y in ((box[0], box[1]), (box[2], box[3]))]
     return (min(a, c), min(b, d), max(a, c), max(b, d))
+
+def shown_box(r)->tuple:
+    "The devkit box of table row `r` (pixels as stored) in the pixels of its photo as shown, by the row's `orientation` (1 if it has none)"
+    box,o = tuple(float(r[c]) for c in BOX_COLS),r.get('orientation', 1)
+    if pd.isna(o) or int(o) == 1 or not has_box(box): return box
+    return orient_box(box, int(o), (r.height, r.width) if int(o) in (5, 6, 7, 8) else (r.width, r.height))
+
+def shown_boxes(rows:pd.DataFrame)->np.ndarray:
+    "`shown_box` of every row of `rows`: (n, 4)"
+    return np.array([shown_box(r) for _,r in rows.iterrows()], dtype=float).reshape(-1, 4)
 
 def stored_box(fn, box)->tuple:
     "`box` of photo `fn` as shown (upright) in the pixels as stored, as devkit boxes are: the inverse of `orient_box`"

@@ -52,8 +52,8 @@ def _jpeg_complete(fn)->bool:
         return b'\xff\xd9' in f.read()
 
 def check_image(fn, full=False)->dict:
-    "Problem with image file `fn` (None if fine), with its width and height as shown (its EXIF orientation applied) and mode"
-    res = dict(problem=None, width=None, height=None, mode=None)
+    "Problem with image file `fn` (None if fine), with its width and height as shown (its EXIF orientation applied), mode and EXIF orientation"
+    res = dict(problem=None, width=None, height=None, mode=None, orientation=None)
     fn = Path(fn)
     if fn.is_symlink() and not fn.exists(): return {**res, 'problem': f'broken symlink (points to {os.readlink(fn)}); restore its target or delete the link'}
     if not fn.is_file(): return {**res, 'problem': 'file is missing'}
@@ -61,9 +61,11 @@ def check_image(fn, full=False)->dict:
     try:
         with open_image(fn) as im:
             w,h = im.size
-            try: turned = im.getexif().get(0x0112, 1) in (5, 6, 7, 8)
-            except Exception: turned = False
-            res.update(width=h if turned else w, height=w if turned else h, mode=im.mode)   # the size of the photo as shown (a quarter-turned one's EXIF orientation swaps them)
+            try: o = im.getexif().get(0x0112, 1)
+            except Exception: o = 1   # a damaged EXIF block: the pixels as stored
+            o = o if o in range(1, 9) else 1
+            turned = o in (5, 6, 7, 8)
+            res.update(width=h if turned else w, height=w if turned else h, mode=im.mode, orientation=o)   # the size of the photo as shown (a quarter-turned one's EXIF orientation swaps them)
             if im.format == 'JPEG' and not _jpeg_complete(fn):   # truncated, or more data after the image: decoding tells
                 try: im.load()
                 except (OSError, SyntaxError, ValueError): return {**res, 'problem': 'JPEG is truncated (no end-of-image marker)'}
@@ -77,7 +79,7 @@ def check_image(fn, full=False)->dict:
 def check_images(files, full=False, n_workers=None)->pd.DataFrame:
     "Check every file in `files` in parallel; one row per file with path, problem, width, height, mode"
     files = [str(f) for f in files]
-    if not files: return pd.DataFrame(columns=['path', 'problem', 'width', 'height', 'mode'])
+    if not files: return pd.DataFrame(columns=['path', 'problem', 'width', 'height', 'mode', 'orientation'])
     res = parallel(check_image, files, full=full, threadpool=True, n_workers=n_workers or min(16, defaults.cpus*4),
                    progress=len(files) > 500)
     return pd.DataFrame([dict(path=f, **r) for f,r in zip(files, res)])

@@ -11,7 +11,7 @@ from fastai.vision.all import *
 from fastai.callback.data import *
 from .core import *
 from .dataset import CarsTable, read_cars
-from .cache import load_image, upright, image_array, build_cache, ArrayCache, CACHE_FORMATS
+from .cache import load_image, upright, shown_box, shown_boxes, image_array, build_cache, ArrayCache, CACHE_FORMATS
 
 # %% auto #0
 __all__ = ['AUGS', 'split_train_valid', 'held_out', 'model_stats', 'CarsImage', 'unit_true_boxes', 'CarsBox', 'ClipBoxes',
@@ -60,13 +60,13 @@ def _unit_box(x1, y1, x2, y2, w, h)->np.ndarray:
 
 def unit_true_boxes(rows:pd.DataFrame)->Tensor:
     "The devkit boxes of table `rows` in fastai's -1..1 coordinates across each photo (n, 4), as `CarsBox` gives them"
-    return torch.tensor(_unit_box(*(rows[c].to_numpy(float) for c in BOX_COLS + ['width', 'height'])), dtype=torch.float32)
+    return torch.tensor(_unit_box(*shown_boxes(rows).T, rows.width.to_numpy(float), rows.height.to_numpy(float)), dtype=torch.float32)
 
 class CarsBox(Transform):
     "A table row's box as a fastai `TensorBBox` (1, 4): x1, y1, x2, y2 from -1 to 1 across the whole photo, so presizing and caches keep it"
     def encodes(self, r):
         if 'width' not in r: raise CarsError('the table has no image sizes, which boxes are relative to.', fix="read it with read_cars(path) (its default check='header')")
-        box = torch.tensor(_unit_box(*(float(r[c]) for c in BOX_COLS), r.width, r.height)[None], dtype=torch.float32)
+        box = torch.tensor(_unit_box(*shown_box(r), r.width, r.height)[None], dtype=torch.float32)   # on the photo as shown (upright)
         return TensorBBox(box, img_size=(r.width, r.height))
 
 class ClipBoxes(Transform):

@@ -146,10 +146,12 @@ def _row_problems(df, n_classes, sc):
     return probs
 
 def _box_problems(df):
-    "Problems for boxes outside their image (needs width/height columns)"
-    out = df.x1.notna() & df.width.notna() & ((df.x1 < 1) | (df.y1 < 1) | (df.x2 > df.width) | (df.y2 > df.height))
-    return [dict(file=r.path, problem=f'bounding box {(r.x1, r.y1, r.x2, r.y2)} extends outside the {r.width}x{r.height} image; it will be clipped',
-                 skip=False) for r in df[out].itertuples()]
+    "Problems for boxes outside their image (needs width/height columns); devkit boxes are in the pixels as stored, which a quarter turn's EXIF orientation swaps"
+    turned = df.orientation.isin([5, 6, 7, 8]) if 'orientation' in df else pd.Series(False, index=df.index)
+    w,h = df.width.where(~turned, df.height),df.height.where(~turned, df.width)
+    out = df.x1.notna() & df.width.notna() & ((df.x1 < 1) | (df.y1 < 1) | (df.x2 > w) | (df.y2 > h))
+    return [dict(file=r.path, problem=f'bounding box {(r.x1, r.y1, r.x2, r.y2)} extends outside the {int(w[i])}x{int(h[i])} image; it will be clipped',
+                 skip=False) for i,r in zip(df.index[out], df[out].itertuples())]
 
 # %% ../nbs/01d_dataset.ipynb #519a7cfd
 class CarsTable:
@@ -198,7 +200,7 @@ def read_cars(path,              # the dataset folder (or a folder above it)
     if check:
         ok = ~df.path.isin({p['file'] for p in problems if p.get('skip')})
         chk = check_images(df.path[ok], full=check == 'full').set_index('path')
-        df = df.join(chk[['width', 'height', 'mode']], on='path')
+        df = df.join(chk[['width', 'height', 'mode', 'orientation']], on='path')
         problems += [dict(file=p, problem=r, skip=True) for p,r in chk.problem.dropna().items()]
         problems += _box_problems(df)
     split = dict(zip(df.path, df.split))
