@@ -9,7 +9,7 @@ cfg.read('settings.ini', encoding='utf-8')
 cfg = cfg['DEFAULT']
 lines = lambda key: shlex.split(cfg.get(key, ''))
 track = {k: lines(f'{k}_requirements') for k in ('tensorboard', 'wandb')}   # optional trackers (--log)
-extras = {k: lines(f'{k}_requirements') for k in ('app', 'export')}        # the web demo; ONNX export and its runtime
+extras = {k: lines(f'{k}_requirements') for k in ('app', 'export', 'heic')}   # the web demo; ONNX export and its runtime; iPhone photos
 
 setuptools.setup(
     name=cfg['lib_name'], version=cfg['version'], description=cfg['description'],
