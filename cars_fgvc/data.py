@@ -175,6 +175,13 @@ def cars_dls(table:CarsTable,    # the dataset (`read_cars`); only its training 
     dls.table = table
     return dls
 
+# %% ../nbs/01f_data.ipynb #201921a2
+import fastai.data.load
+def _to_device_ahead(b, device=None, non_blocking=True):
+    "fastai's `to_device` for a loader's batches, asked not to block: the copy from pinned memory overlaps the GPU's work on the previous batch"
+    return to_device(b, device, non_blocking=non_blocking)
+fastai.data.load.to_device = _to_device_ahead   # the one place fastai's `DataLoader` moves a batch to its device
+
 # %% ../nbs/01f_data.ipynb #f51a1fda
 class ArrayImage(Transform):
     "Load a table row as a uint8 `TensorImage` (3, h, w) from an `ArrayCache`; a row it lacks is decoded the same way on the fly"
