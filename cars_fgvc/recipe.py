@@ -82,6 +82,7 @@ class Recipe:
                  seed:int=42,             # seed of the split and of training
                  refit:bool=True,         # retrain on train+valid with the same schedule before testing (--no-refit: test the best valid epoch)
                  tta:bool=True,           # also score the test set with test-time augmentation
+                 test_size:int=None,      # score the test set and export at this size (default: the last of --sizes); choose it on validation (bench/test_size.py)
                  crop:bool=False,         # train and test on box crops
                  boxes:bool=False,        # also learn where the car is: a box head on whole photos (box_iou, box_acc in log.csv)
                  box_lam:float=1.,        # weight of the box loss (with --boxes)
@@ -114,13 +115,17 @@ class Recipe:
         for v,ch,what in [(self.head, HEADS, 'head'), (self.aug, AUGS, 'augmentation'), (self.cache_format, CACHE_FORMATS, 'cache format'),
                           (self.on_bad, ('skip', 'stop'), 'on_bad (--on-bad)'), (self.precision, PRECISIONS, 'precision'), (self.pool, ('timm', 'map'), 'pool')]: check_choice(v, ch, what)
         if self.head == 'fastai' and self.pool == 'timm': raise CarsError("fastai's head pools the feature map itself (max and average).", fix='use --pool map with --head fastai, or --head linear')
+        if self.test_size is not None and self.test_size < 16: raise CarsError(f'--test-size {self.test_size} is not a usable image size.', fix='give 16 px or more, or leave it out (the last of --sizes)')
         cars_loss(self.loss, self.ls_eps)
         if self.boxes: check_box_recipe(self.crop, bool(self.cache) and self.cache_format == 'array')
 
     def dict(self)->dict: return {k: getattr(self, k) for k in self.names()}
+    @property
+    def final_size(self)->int: return self.test_size or self.sizes[-1]   # what the test set is scored at and the export reads
     def check_cache(self):
         "Refuse an image cache smaller than what the largest size reads (a new run's check: older runs keep the cache they trained with)"
-        need = max(self.sizes) if self.boxes or self.cache_format == 'array' else presize_for(max(self.sizes))
+        big = max(*self.sizes, self.final_size)
+        need = big if self.boxes or self.cache_format == 'array' else presize_for(big)
         if self.cache and self.cache < need:
             raise CarsError(f'--cache {self.cache} is smaller than the {need} px the largest size reads, so cached images would be enlarged while the test photos are not.',
                             fix=f'use --cache {need} or more, or leave out --cache')

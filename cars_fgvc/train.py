@@ -145,8 +145,9 @@ def run_results(run:Run, table:CarsTable, state:dict, r:Recipe, counts:dict)->di
 def finish_run(run:Run, learn, table:CarsTable, state:dict, r:Recipe, counts:dict, report=True)->dict:
     "The selected model (the refit's, or the best epoch's), curves, the one test scoring, export, `results.json` and the report; marks the run done"
     if not r.refit: learn.load(state['best'].get('checkpoint', 'best'))
+    if r.final_size != r.sizes[-1]: learn.dls = loaders(table, r, run.read_valid(table))(r.final_size, learn.dls.bs)   # scored and exported at --test-size
     plot_run(run.path)
-    res = {**run_results(run, table, state, r, counts), **score_test(learn, table, r.crop, r.tta), 'precision': state.get('precision')}
+    res = {**run_results(run, table, state, r, counts), **score_test(learn, table, r.crop, r.tta), 'test_size': r.final_size, 'precision': state.get('precision')}
     run.export(learn)
     run.save_results(res)
     state['phase'] = 'done'; run.save_state(state)
@@ -187,7 +188,7 @@ def train_cars(data,                # dataset folder (any layout `read_cars` kno
     table = main_result(check_data, data, r.on_bad)
     mk = loaders(table, r, main_result(run.read_valid, table) if resume else None)
     learn = recipe_learner(r, mk(r.sizes[0], r.bs), run.path)
-    check_sizes(learn.model[0], r.sizes, r.arch); check_no_test(learn.dls, table)   # before anything trains or is written
+    check_sizes(learn.model[0], (*r.sizes, r.final_size), r.arch); check_no_test(learn.dls, table)   # before anything trains or is written
     counts,sane = dict(n_train=len(learn.dls.train_ds), n_valid=len(learn.dls.valid_ds)),sanity_check(learn, overfit)
     if overfit: return sane
     write_start(run, learn.dls, table, learn, r, data, resume)
