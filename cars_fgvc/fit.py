@@ -13,8 +13,9 @@ from .run import Run, set_random
 from .scale import is_main, barrier, all_sum, alone, data_parallel
 
 # %% auto #0
-__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'keep_freed_memory', 'set_precision', 'find_lr', 'NonFiniteLoss', 'RunLog',
-           'resume_point', 'fit_stages', 'StopEarly', 'ran_plan']
+__all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'MIX_ALPHA', 'keep_freed_memory', 'set_precision', 'find_lr', 'NonFiniteLoss',
+           'RunLog', 'resume_point', 'fit_stages', 'StopEarly', 'ran_plan', 'MixUpUntil', 'CutMixUntil',
+           'mix_callbacks']
 
 # %% ../nbs/03d_fit.ipynb #eac4b637
 M_TRIM_THRESHOLD,M_MMAP_MAX = -1,-4   # glibc's mallopt parameters (malloc.h)
@@ -129,6 +130,7 @@ def resume_point(plan:list, phase:str, state:dict)->tuple:
 def fit_stages(learn, make_dls, plan:list, phase:str, log:RunLog, state:dict):
     "Run `plan`'s stages as `phase` ('fit' or 'refit'), continuing from `state`'s checkpoint when it points into this phase"
     k,start,ck = resume_point(plan, phase, state)
+    log.plan = plan                                    # the phase's stages, for callbacks that count its epochs
     rs = log.folder.random_state(ck) if ck else None
     if ck and is_main(): print(f'continuing {phase} from checkpoint {ck} ({state["epoch"]} epochs of stage {state["stage"]} done)')
     for i,st in enumerate(plan[k:], k):
@@ -170,3 +172,27 @@ def ran_plan(plan:list, log:pd.DataFrame)->list:
     "`plan` with each stage cut to the epochs the fit phase ran of it, from `log` (a run's `log.csv`)"
     ran = log[log.phase == 'fit'].groupby('stage', sort=False).size()
     return [dict(st, epochs=int(ran[st['name']])) for st in plan if st['name'] in ran]
+
+# %% ../nbs/03d_fit.ipynb #5b4a9e2f
+MIX_ALPHA = {'mixup': 0.4, 'cutmix': 1.}   # fastai's default Beta(alpha, alpha) for each
+
+class _MixUntil:
+    "Mix only while the phase (`RunLog.plan`) has more than `off` epochs to go"
+    def __init__(self, alpha:float, off:int=0): super().__init__(alpha); self.off = off
+    def before_train(self):
+        log = self.learn.run_log
+        done = sum(st['epochs'] for st in log.plan[:log.stage_idx]) + self.epoch
+        self.on = done < sum(st['epochs'] for st in log.plan) - self.off
+        if self.on: super().before_train()
+    def before_batch(self):
+        if self.on: super().before_batch()
+    def after_train(self):
+        if self.on: super().after_train()
+
+class MixUpUntil(_MixUntil, MixUp): "fastai's `MixUp`, off for the last `off` epochs of each phase"
+class CutMixUntil(_MixUntil, CutMix): "fastai's `CutMix`, off for the last `off` epochs of each phase"
+
+def mix_callbacks(mix='none', alpha=None, off=0)->list:
+    "The callback for `mix` ('none', 'mixup' or 'cutmix') with Beta(`alpha`, `alpha`) weights (default `MIX_ALPHA`), unmixed for the last `off` epochs of a phase"
+    if check_choice(mix, ('none', *MIX_ALPHA), 'mix (--mix)') == 'none': return []
+    return [dict(mixup=MixUpUntil, cutmix=CutMixUntil)[mix](ifnone(alpha, MIX_ALPHA[mix]), off)]

@@ -16,7 +16,7 @@ import timm
 from .boxes import box_learner, has_box_head, classes_only, box_iou, box_acc
 from .recipe import Recipe, stage_plan
 from .run import Run, skipped_files
-from .fit import RunLog, StopEarly, NonFiniteLoss, fit_stages, ran_plan, set_precision, find_lr
+from .fit import RunLog, StopEarly, NonFiniteLoss, fit_stages, ran_plan, set_precision, find_lr, mix_callbacks
 from .scale import is_main, start_distrib, main_result, main_first, alone, trackers, start_trackers, finish_trackers
 from .interpret import write_report
 
@@ -195,7 +195,7 @@ def train_cars(data,                # dataset folder (any layout `read_cars` kno
     state['precision'] = set_precision(learn, r.precision)
     plan = stage_plan(r.sizes, r.epochs, r.bs, choose_lr(learn, r, run, state), r.lr_mult, learn.pretrained)
     log = RunLog(run, state)
-    cbs = [log, *L(cbs), *start_trackers(r.track, run.path, dict(data=str(data), **r.dict()))]
+    cbs = [log, *L(cbs), *mix_callbacks(r.mix, r.mix_alpha, r.mix_off), *start_trackers(r.track, run.path, dict(data=str(data), **r.dict()))]
     fit_phase(learn, r, mk, plan, log, state, cbs)
     if r.refit: learn = refit_phase(table, r, run, plan, log, state, cbs)
     learn.remove_cbs(cbs)
