@@ -194,5 +194,5 @@ class CutMixUntil(_MixUntil, CutMix): "fastai's `CutMix`, off for the last `off`
 
 def mix_callbacks(mix='none', alpha=None, off=0)->list:
     "The callback for `mix` ('none', 'mixup' or 'cutmix') with Beta(`alpha`, `alpha`) weights (default `MIX_ALPHA`), unmixed for the last `off` epochs of a phase"
-    if check_choice(mix, ('none', *MIX_ALPHA), 'mix (--mix)') == 'none': return []
+    if check_choice(mix, ('none', *MIX_ALPHA), 'mixing (--mixing)') == 'none': return []
     return [dict(mixup=MixUpUntil, cutmix=CutMixUntil)[mix](ifnone(alpha, MIX_ALPHA[mix]), off)]

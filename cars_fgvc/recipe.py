@@ -78,9 +78,9 @@ class Recipe:
                  head:str='linear',       # linear (timm's: average pool, one layer) or fastai (concat pool, BatchNorm, dropout, 512 units)
                  pool:str=None,           # the body's output: timm (timm's own pooling and pre-logits: every layer trains) or map (the feature map, pooled by the head); default timm, map with --head fastai
                  aug:str='light',         # light (random crop, flip, rotation) or fastai (aug_transforms: also zoom, warp, lighting)
-                 mix:str='none',          # none, mixup or cutmix: blend each training batch with itself shuffled (fastai's callbacks)
-                 mix_alpha:float=None,    # Beta(a, a) of the mixing weights (default 0.4 for mixup, 1 for cutmix)
-                 mix_off:int=0,           # the last N epochs of each phase trained unmixed (as timm's --mixup-off-epoch)
+                 mixing:str='none',       # none, mixup or cutmix: blend each training batch with itself shuffled (fastai's callbacks)
+                 mixing_alpha:float=None, # Beta(a, a) of the mixing weights (default 0.4 for mixup, 1 for cutmix)
+                 mixing_off:int=0,        # the last N epochs of each phase trained unmixed (as timm's --mixup-off-epoch)
                  valid_pct:float=0.2,     # validation share of each class
                  seed:int=42,             # seed of the split and of training
                  refit:bool=True,         # retrain on train+valid with the same schedule before testing (--no-refit: test the best valid epoch)
@@ -120,9 +120,9 @@ class Recipe:
         if self.head == 'fastai' and self.pool == 'timm': raise CarsError("fastai's head pools the feature map itself (max and average).", fix='use --pool map with --head fastai, or --head linear')
         if self.test_size is not None and self.test_size < 16: raise CarsError(f'--test-size {self.test_size} is not a usable image size.', fix='give 16 px or more, or leave it out (the last of --sizes)')
         cars_loss(self.loss, self.ls_eps)
-        check_choice(self.mix, ('none', 'mixup', 'cutmix'), 'mix (--mix)')
+        check_choice(self.mixing, ('none', 'mixup', 'cutmix'), 'mixing (--mixing)')
         if self.boxes: check_box_recipe(self.crop, bool(self.cache) and self.cache_format == 'array')
-        if self.boxes and self.mix != 'none': raise CarsError(f'--mix {self.mix} blends two photos, which have no one box between them.', fix='train --boxes without --mix')
+        if self.boxes and self.mixing != 'none': raise CarsError(f'--mixing {self.mixing} blends two photos, which have no one box between them.', fix='train --boxes without --mixing')
 
     def dict(self)->dict: return {k: getattr(self, k) for k in self.names()}
     @property

@@ -195,7 +195,7 @@ def train_cars(data,                # dataset folder (any layout `read_cars` kno
     state['precision'] = set_precision(learn, r.precision)
     plan = stage_plan(r.sizes, r.epochs, r.bs, choose_lr(learn, r, run, state), r.lr_mult, learn.pretrained)
     log = RunLog(run, state)
-    cbs = [log, *L(cbs), *mix_callbacks(r.mix, r.mix_alpha, r.mix_off), *start_trackers(r.track, run.path, dict(data=str(data), **r.dict()))]
+    cbs = [log, *L(cbs), *mix_callbacks(r.mixing, r.mixing_alpha, r.mixing_off), *start_trackers(r.track, run.path, dict(data=str(data), **r.dict()))]
     fit_phase(learn, r, mk, plan, log, state, cbs)
     if r.refit: learn = refit_phase(table, r, run, plan, log, state, cbs)
     learn.remove_cbs(cbs)
