@@ -9,7 +9,7 @@ import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from torchvision.ops import generalized_box_iou_loss
 from fastai.vision.all import *
 from .core import *
-from .learner import cars_learner, timm_splitter, top5, class_logits, WholeSetMetric
+from .learner import cars_learner, timm_splitter, top5, class_logits, WholeSetMetric, LevelTop1, LEVELS
 
 # %% auto #0
 __all__ = ['unit_boxes', 'box_ious', 'box_iou', 'box_acc', 'class_metric', 'BoxLoss', 'BoxModel', 'box_splitter', 'box_learner',
@@ -83,7 +83,8 @@ def box_learner(dls,           # from `cars_dls(..., boxes=True)`
     body = learn.model[0]
     learn.model = BoxModel(body, learn.model[1], num_features_model(nn.Sequential(body)))
     learn.loss_func,learn.splitter = BoxLoss(learn.loss_func, lam),box_splitter(n_body)
-    learn.metrics = [WholeSetMetric(o) for o in (class_metric(accuracy, 'accuracy'), class_metric(top5, 'top5'), box_iou, box_acc)]
+    learn.metrics = [WholeSetMetric(o) for o in (class_metric(accuracy, 'accuracy'), class_metric(top5, 'top5'), *(class_metric(LevelTop1(dls.vocab, l), f'{l}_top1') for l in LEVELS),
+                                                 box_iou, box_acc)]
     learn.opt = None
     if learn.pretrained: learn.freeze()                                    # as `cars_learner` left it, with the box head in the trained group
     return learn

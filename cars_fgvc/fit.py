@@ -111,7 +111,7 @@ def after_epoch(self:RunLog):
     acc = row.get('accuracy')
     if self.phase == 'fit' and acc is not None and acc > self.state.get('best', {}).get('accuracy', -1):
         self.learn.save(f'best-{n}', with_opt=False)
-        new['best'] = dict(accuracy=float(acc), top5=float(row['top5']), **{k:float(row[k]) for k in ('box_iou', 'box_acc') if k in row},
+        new['best'] = dict(accuracy=float(acc), top5=float(row['top5']), **{k:float(row[k]) for k in ('make_top1', 'model_top1', 'box_iou', 'box_acc') if k in row},
                            stage=self.stage['name'], epoch=self.epoch, checkpoint=f'best-{n}')
     self.state.update(new)
     barrier()                                    # every process has saved its part of the checkpoint

