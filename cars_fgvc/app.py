@@ -8,9 +8,9 @@ import io, tempfile, warnings
 import numpy as np, pandas as pd
 from fastai.vision.all import *
 from matplotlib.figure import Figure
-from PIL import Image, ImageDraw, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageDraw, UnidentifiedImageError
 from .core import *
-from .cache import crop_box
+from .cache import crop_box, upright
 from .data import image_getter
 from .dataset import read_cars
 from .boxes import has_box_head
@@ -40,7 +40,7 @@ def read_photo(fn)->Image.Image:
     except (UnidentifiedImageError, OSError): raise CarsError('this file is not an image (JPEG, PNG, WebP, ...).', fix='upload a photo') from None
     if im is None or im.width*im.height > MAX_MPIX*1e6:
         raise CarsError(f'the image has {"more than 89" if im is None else f"{im.width*im.height/1e6:.0f}"} megapixels; up to {MAX_MPIX} are taken.', fix='upload a smaller photo')
-    try: return ImageOps.exif_transpose(im).convert('RGB')
+    try: return upright(im).convert('RGB')
     except Exception as e: raise CarsError(f'this image cannot be decoded ({type(e).__name__}: {e}).', fix='upload another photo') from None
 
 # %% ../nbs/07_app.ipynb #a5bdf460

@@ -9,7 +9,7 @@ import numpy as np, torch, torch.nn as nn, torch.nn.functional as F
 from torchvision.ops import generalized_box_iou_loss
 from fastai.vision.all import *
 from .core import *
-from .learner import cars_learner, timm_splitter, top5, class_logits, WholeSetMetric, LevelTop1, LEVELS
+from .learner import cars_learner, timm_splitter, top5, class_logits, WholeSetMetric, LevelTop1
 
 # %% auto #0
 __all__ = ['unit_boxes', 'box_ious', 'box_iou', 'box_acc', 'class_metric', 'BoxLoss', 'BoxModel', 'box_splitter', 'box_learner',

@@ -10,12 +10,12 @@ from contextlib import contextmanager
 from PIL import Image, ImageOps
 from fastcore.all import *
 from .core import *
-from .check import open_image
+from .check import open_image, exif_orientation
 
 # %% auto #0
-__all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'exif_orientation', 'orient_box', 'shown_box', 'shown_boxes',
-           'stored_box', 'upright', 'load_image', 'cache_key', 'resize_shorter', 'row_boxes', 'build_cache',
-           'image_array', 'decode_array', 'ArrayCache', 'cars_fgvc_cache']
+__all__ = ['LOADER_VERSION', 'CACHE_FORMATS', 'crop_box', 'has_box', 'orient_box', 'shown_box', 'shown_boxes', 'stored_box',
+           'upright', 'load_image', 'cache_key', 'resize_shorter', 'row_boxes', 'build_cache', 'image_array',
+           'decode_array', 'ArrayCache', 'cars_fgvc_cache']
 
 # %% ../nbs/01e_cache.ipynb #60760a7e
 def crop_box(img,        # a PIL image
@@ -32,12 +32,6 @@ def crop_box(img,        # a PIL image
 def has_box(box)->bool:
     "Whether `box` is a box rather than None or missing values (layouts without boxes)"
     return box is not None and not any(pd.isna(o) for o in box)
-
-def exif_orientation(im)->int:
-    "The EXIF Orientation tag (1..8) of the opened image `im`; 1 (as stored) when missing or invalid"
-    try: o = im.getexif().get(0x0112, 1)
-    except Exception: return 1   # a damaged EXIF block: the pixels as stored
-    return o if o in range(1, 9) else 1
 
 _UPRIGHT = {2: lambda x,y,w,h: (w+1-x, y),     3: lambda x,y,w,h: (w+1-x, h+1-y), 4: lambda x,y,w,h: (x, h+1-y),
             5: lambda x,y,w,h: (y, x),         6: lambda x,y,w,h: (h+1-y, x),     7: lambda x,y,w,h: (h+1-y, w+1-x),

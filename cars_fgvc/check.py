@@ -12,7 +12,7 @@ from fastcore.all import *
 from .core import *
 
 # %% auto #0
-__all__ = ['ImageProblem', 'is_heif', 'open_image', 'check_image', 'check_images']
+__all__ = ['ImageProblem', 'is_heif', 'open_image', 'exif_orientation', 'check_image', 'check_images']
 
 # %% ../nbs/01c_check.ipynb #0c08b4bf
 try:
@@ -51,6 +51,12 @@ def _jpeg_complete(fn)->bool:
         f.seek(max(0, Path(fn).stat().st_size - 4096))
         return b'\xff\xd9' in f.read()
 
+def exif_orientation(im)->int:
+    "The EXIF Orientation tag (1..8) of the opened image `im`; 1 (as stored) when missing or invalid"
+    try: o = im.getexif().get(0x0112, 1)
+    except Exception: return 1   # a damaged EXIF block: the pixels as stored
+    return o if o in range(1, 9) else 1
+
 def check_image(fn, full=False)->dict:
     "Problem with image file `fn` (None if fine), with its width and height as shown (its EXIF orientation applied), mode and EXIF orientation"
     res = dict(problem=None, width=None, height=None, mode=None, orientation=None)
@@ -61,9 +67,7 @@ def check_image(fn, full=False)->dict:
     try:
         with open_image(fn) as im:
             w,h = im.size
-            try: o = im.getexif().get(0x0112, 1)
-            except Exception: o = 1   # a damaged EXIF block: the pixels as stored
-            o = o if o in range(1, 9) else 1
+            o = exif_orientation(im)
             turned = o in (5, 6, 7, 8)
             res.update(width=h if turned else w, height=w if turned else h, mode=im.mode, orientation=o)   # the size of the photo as shown (a quarter-turned one's EXIF orientation swaps them)
             if im.format == 'JPEG' and not _jpeg_complete(fn):   # truncated, or more data after the image: decoding tells

@@ -14,9 +14,9 @@ from fastcore.script import anno_parser
 from fastprogress.fastprogress import progress_bar
 
 # %% auto #0
-__all__ = ['assets', 'BOX', 'BOX_COLS', 'MULTI_WORD_MAKES', 'BODIES', 'CABS', 'data_dir', 'cache_dir', 'CarsError', 'cli_errors',
-           'cars_cli', 'CommandResult', 'run_command', 'check_choice', 'pbar', 'file_hash', 'replacing', 'save_json',
-           'load_json', 'CarName', 'parse_class_name']
+__all__ = ['assets', 'BOX', 'BOX_COLS', 'MULTI_WORD_MAKES', 'BODIES', 'CABS', 'LEVELS', 'data_dir', 'cache_dir', 'CarsError',
+           'cli_errors', 'cars_cli', 'CommandResult', 'run_command', 'check_choice', 'pbar', 'file_hash', 'replacing',
+           'save_json', 'load_json', 'CarName', 'parse_class_name', 'class_groups']
 
 # %% ../nbs/00_core.ipynb #623aedf7
 def data_dir(path=None # an explicit directory, which wins over the environment
@@ -153,3 +153,13 @@ def parse_class_name(name:str # a class name such as "Aston Martin V8 Vantage Co
     body = words.pop() if len(words) > 1 and words[-1] in BODIES else None
     if body == 'Cab' and words[-1] in CABS: body = f'{words.pop()} Cab'
     return CarName(make, ' '.join(words), body, year)
+
+# %% ../nbs/00_core.ipynb #4f495e2c
+LEVELS = ('make', 'model')
+
+def class_groups(vocab, level='make')->tuple:
+    "The groups at `level` ('make', or 'model': make+model) of the class names `vocab`: (the groups, sorted; each class's index among them)"
+    check_choice(level, LEVELS, 'level')
+    keys = [n.make if level == 'make' else f'{n.make} {n.model}' for n in map(parse_class_name, vocab)]
+    groups = sorted(set(keys))
+    return groups,[groups.index(k) for k in keys]

@@ -16,7 +16,7 @@ from .data import model_stats
 from .body import timm_body
 
 # %% auto #0
-__all__ = ['LITE_PACKAGES', 'LEVELS', 'HEADS', 'LEARNER_ARGS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
+__all__ = ['LITE_PACKAGES', 'HEADS', 'LEARNER_ARGS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
            'body_weights', 'load_body', 'timm_splitter', 'top5', 'cars_loss', 'WholeSetMetric', 'WholeSetLoss',
            'LevelTop1', 'MultiTensorAdam', 'cars_learner', 'model_on', 'class_logits', 'initial_loss', 'overfit_batch']
 
@@ -155,15 +155,10 @@ class WholeSetLoss(WholeSetMetric):
     def accumulate(self, learn): self.func = learn.loss_func; super().accumulate(learn)
 
 # %% ../nbs/02_learner.ipynb #f13f1cb8
-LEVELS = ('make', 'model')
-
 class LevelTop1:
     "Top-1 at `level` ('make', or 'model': make+model) of the class names `vocab`: a guess counts when its class has the true class's make (and model)"
     def __init__(self, vocab, level='make'):
-        names = [parse_class_name(o) for o in vocab]
-        keys = [n.make if check_choice(level, LEVELS, 'level') == 'make' else f'{n.make} {n.model}' for n in names]
-        groups = sorted(set(keys))
-        self.idx,self.__name__ = tensor([groups.index(k) for k in keys]),f'{level}_top1'
+        self.idx,self.__name__ = tensor(class_groups(vocab, level)[1]),f'{level}_top1'
     def __call__(self, inp, targ):
         i = self.idx.to(inp.device)
         return (i[inp.argmax(-1)] == i[targ]).float().mean()

@@ -86,12 +86,10 @@ def hier_probs(probs,     # (n, classes) class probabilities, e.g. from `class_p
                k=1        # how many makes and make+models per row
               )->pd.DataFrame:
     "The top `k` makes (`make_1`.., `make_prob_1`..) and make+models (`model_1`.., `model_prob_1`..) of each row, each the sum of its classes' probabilities"
-    names,cols = [parse_class_name(o) for o in vocab],{}
-    probs = torch.as_tensor(probs, dtype=torch.float32)
-    for lvl,key in (('make', lambda n: n.make), ('model', lambda n: f'{n.make} {n.model}')):
-        groups = sorted(set(map(key, names)))
-        idx = {g: i for i,g in enumerate(groups)}
-        pv,pi = (probs @ F.one_hot(tensor([idx[key(n)] for n in names]), len(groups)).float()).topk(min(k, len(groups)), dim=1)
+    cols,probs = {},torch.as_tensor(probs, dtype=torch.float32)
+    for lvl in LEVELS:
+        groups,gi = class_groups(vocab, lvl)
+        pv,pi = (probs @ F.one_hot(tensor(gi), len(groups)).float()).topk(min(k, len(groups)), dim=1)
         cols |= {f'{lvl}_{j+1}': [groups[i] for i in pi[:, j].tolist()] for j in range(pv.shape[1])}
         cols |= {f'{lvl}_prob_{j+1}': pv[:, j].double().numpy().round(4) for j in range(pv.shape[1])}
     return pd.DataFrame(cols)

@@ -10,7 +10,7 @@ from fastai.vision.all import *
 from .core import *
 from .dataset import read_cars, CarsTable
 from .data import cars_dls, cars_test_dl
-from .learner import cars_learner, top5, initial_loss, overfit_batch, LevelTop1, LEVELS
+from .learner import cars_learner, top5, initial_loss, overfit_batch, LevelTop1
 from .body import check_sizes
 import timm
 from .boxes import box_learner, has_box_head, classes_only, box_iou, box_acc
