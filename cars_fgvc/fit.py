@@ -4,18 +4,19 @@
 
 # %% ../nbs/03d_fit.ipynb #14ce4d4d
 from __future__ import annotations
-import ctypes, ctypes.util, sys, time
+import contextlib, ctypes, ctypes.util, sys, time
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
 from .core import *
+from timm.utils import ModelEmaV3
 from .recipe import PRECISIONS
 from .run import Run, set_random
 from .scale import is_main, barrier, all_sum, alone, data_parallel
 
 # %% auto #0
 __all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'MIX_ALPHA', 'keep_freed_memory', 'set_precision', 'find_lr', 'NonFiniteLoss',
-           'RunLog', 'resume_point', 'fit_stages', 'StopEarly', 'ran_plan', 'MixUpUntil', 'CutMixUntil',
-           'mix_callbacks']
+           'RunLog', 'averaged', 'resume_point', 'fit_stages', 'StopEarly', 'ran_plan', 'MixUpUntil', 'CutMixUntil',
+           'mix_callbacks', 'bare', 'WeightEMA', 'load_average']
 
 # %% ../nbs/03d_fit.ipynb #eac4b637
 M_TRIM_THRESHOLD,M_MMAP_MAX = -1,-4   # glibc's mallopt parameters (malloc.h)
@@ -91,6 +92,15 @@ def after_loss(self:RunLog):
                         fix='start a new run with a lower --lr, or with fp16 --precision bf16 (a resumed run keeps its settings and would meet the same NaN)')
 
 # %% ../nbs/03d_fit.ipynb #7e8e2845
+@contextlib.contextmanager
+def averaged(learn):
+    "A block in which `learn`'s model holds its `WeightEMA` average, if it has one"
+    ema = getattr(learn, 'weight_ema', None)
+    if ema is None or ema.ema is None or ema.swapped: yield; return
+    ema.swap()
+    try: yield
+    finally: ema.swap()
+
 @patch
 def epoch_row(self:RunLog)->dict:
     "This epoch's row of `log.csv`"
@@ -110,7 +120,7 @@ def after_epoch(self:RunLog):
     new = dict(phase=self.phase, stage=self.stage_idx, epoch=self.epoch + 1, n=n, iters=self.iters, checkpoint=self.folder.save_checkpoint(self.learn, f'ckpt-{n}'))
     acc = row.get('accuracy')
     if self.phase == 'fit' and acc is not None and acc > self.state.get('best', {}).get('accuracy', -1):
-        self.learn.save(f'best-{n}', with_opt=False)
+        with averaged(self.learn): self.learn.save(f'best-{n}', with_opt=False)   # the weights validation measured
         new['best'] = dict(accuracy=float(acc), top5=float(row['top5']), **{k:float(row[k]) for k in ('make_top1', 'model_top1', 'box_iou', 'box_acc') if k in row},
                            stage=self.stage['name'], epoch=self.epoch, checkpoint=f'best-{n}')
     self.state.update(new)
@@ -196,3 +206,34 @@ def mix_callbacks(mix='none', alpha=None, off=0)->list:
     "The callback for `mix` ('none', 'mixup' or 'cutmix') with Beta(`alpha`, `alpha`) weights (default `MIX_ALPHA`), unmixed for the last `off` epochs of a phase"
     if check_choice(mix, ('none', *MIX_ALPHA), 'mixing (--mixing)') == 'none': return []
     return [dict(mixup=MixUpUntil, cutmix=CutMixUntil)[mix](ifnone(alpha, MIX_ALPHA[mix]), off)]
+
+# %% ../nbs/03d_fit.ipynb #e00a2585
+def bare(model): return getattr(model, 'module', model)   # the model inside DistributedDataParallel
+
+class WeightEMA(Callback):
+    "timm's `ModelEmaV3` of the weights (decay warmed up), updated after every optimiser step of a phase; validation and the best checkpoint see the average"
+    order = RunLog.order + 1
+    def __init__(self, decay:float=0.9998): self.decay,self.ema,self.phase,self.swapped = decay,None,None,False
+    def before_fit(self):
+        "A new average at a phase's start (or the checkpoint's, when a phase is resumed); the further stages of a phase go on with it"
+        log = self.learn.run_log
+        if self.ema is not None and self.phase == log.phase and bare(self.model) is self.of: return
+        self.of,self.phase,self.steps = bare(self.model),log.phase,0
+        self.ema = ModelEmaV3(self.of, self.decay, use_warmup=True)
+        if st := ((log.resume or {}).get('cbs') or {}).get(self.name): self.ema.module.load_state_dict(st['module']); self.steps = st['steps']
+    def after_step(self): self.steps += 1; self.ema.update(bare(self.model), step=self.steps)
+    @torch.no_grad()
+    def swap(self):
+        "Exchange the model's weights and the average's"
+        for a,b in zip(bare(self.model).state_dict().values(), self.ema.module.state_dict().values()):
+            t = a.clone(); a.copy_(b); b.copy_(t)
+        self.swapped = not self.swapped
+    def before_validate(self):
+        if not self.swapped: self.swap()
+    def after_validate(self):
+        if self.swapped: self.swap()
+    def checkpoint_state(self)->dict: return dict(module=self.ema.module.state_dict(), steps=self.steps)
+
+def load_average(learn, run:Run, name:str):
+    "Load into `learn` the weight average saved with checkpoint `name` (the end of a phase trained with `WeightEMA`)"
+    learn.model.load_state_dict(run.random_state(name)['cbs']['weight_ema']['module'])

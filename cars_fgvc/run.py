@@ -125,13 +125,14 @@ def rng_file(self:Run, name:str)->Path:
 
 @patch
 def save_checkpoint(self:Run, learn, name:str)->str:
-    "Save weights and optimiser of `learn` (`models/name.pth`) and the rest of this process's training state (`models/name.rng`); returns `name`"
+    "Save weights and optimiser of `learn` (`models/name.pth`) and the rest of this process's training state (`models/name.rng`: random state, callbacks' `checkpoint_state`); returns `name`"
     learn.save(name, with_opt=True)
     sl,scaler,dl = learn.recorder.smooth_loss,getattr(learn, 'scaler', None),learn.dls.train
     if isinstance(dl, DistributedDL): dl = dl.dl
     fn = self.rng_file(name); fn.parent.mkdir(parents=True, exist_ok=True)
     torch.save(dict(random=get_random_states(), dl=dl.rng.getstate(), smooth=(sl.count, sl.val),
-                    scaler=scaler.state_dict() if scaler is not None else None), fn)
+                    scaler=scaler.state_dict() if scaler is not None else None,
+                    cbs={cb.name: cb.checkpoint_state() for cb in learn.cbs if hasattr(type(cb), 'checkpoint_state')}), fn)
     return name
 
 @patch

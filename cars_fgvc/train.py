@@ -14,9 +14,9 @@ from .learner import cars_learner, top5, initial_loss, overfit_batch, LevelTop1
 from .body import check_sizes
 import timm
 from .boxes import box_learner, has_box_head, classes_only, box_iou, box_acc
-from .recipe import Recipe, stage_plan
+from .recipe import Recipe
 from .run import Run, skipped_files
-from .fit import RunLog, StopEarly, NonFiniteLoss, fit_stages, ran_plan, set_precision, find_lr, mix_callbacks
+from .fit import RunLog, StopEarly, NonFiniteLoss, fit_stages, ran_plan, set_precision, find_lr, mix_callbacks, WeightEMA, load_average
 from .scale import is_main, start_distrib, main_result, main_first, alone, trackers, start_trackers, finish_trackers
 from .interpret import write_report
 
@@ -51,7 +51,7 @@ def loaders(table:CarsTable, r:Recipe, valid_files=None, refit=False):
 
 def recipe_learner(r:Recipe, dls, path)->Learner:
     "The learner of recipe `r` on `dls`, saving under `path`: `box_learner` when `r.boxes`, else `cars_learner`"
-    kw = dict(pretrained=r.pretrained, weights=r.weights, loss=r.loss, ls_eps=r.ls_eps, head=r.head, pool=r.pool, path=path, wd=r.wd,
+    kw = dict(pretrained=r.pretrained, weights=r.weights, loss=r.loss, ls_eps=r.ls_eps, hier=r.hier, head=r.head, pool=r.pool, path=path, wd=r.wd,
               **({'drop_path_rate': r.drop_path} if r.drop_path else {}))
     try: return box_learner(dls, r.arch, lam=r.box_lam, **kw) if r.boxes else cars_learner(dls, r.arch, **kw)
     except TypeError as e:
@@ -146,7 +146,7 @@ def run_results(run:Run, table:CarsTable, state:dict, r:Recipe, counts:dict)->di
 
 def finish_run(run:Run, learn, table:CarsTable, state:dict, r:Recipe, counts:dict, report=True)->dict:
     "The selected model (the refit's, or the best epoch's), curves, the one test scoring, export, `results.json` and the report; marks the run done"
-    if not r.refit: learn.load(state['best'].get('checkpoint', 'best'))
+    if not r.refit: learn.load(state['best'].get('checkpoint', 'best'), with_opt=False)   # saved without the optimiser
     if r.final_size != r.sizes[-1]: learn.dls = loaders(table, r, run.read_valid(table))(r.final_size, learn.dls.bs)   # scored and exported at --test-size
     plot_run(run.path)
     res = {**run_results(run, table, state, r, counts), **score_test(learn, table, r.crop, r.tta), 'test_size': r.final_size, 'precision': state.get('precision')}
@@ -195,11 +195,13 @@ def train_cars(data,                # dataset folder (any layout `read_cars` kno
     if overfit: return sane
     write_start(run, learn.dls, table, learn, r, data, resume)
     state['precision'] = set_precision(learn, r.precision)
-    plan = stage_plan(r.sizes, r.epochs, r.bs, choose_lr(learn, r, run, state), r.lr_mult, learn.pretrained)
+    plan = r.plan(choose_lr(learn, r, run, state), learn.pretrained)
     log = RunLog(run, state)
-    cbs = [log, *L(cbs), *mix_callbacks(r.mixing, r.mixing_alpha, r.mixing_off), *start_trackers(r.track, run.path, dict(data=str(data), **r.dict()))]
+    cbs = [log, *L(cbs), *mix_callbacks(r.mixing, r.mixing_alpha, r.mixing_off), *([WeightEMA(r.ema_decay)] if r.ema else []),
+           *start_trackers(r.track, run.path, dict(data=str(data), **r.dict()))]
     fit_phase(learn, r, mk, plan, log, state, cbs)
     if r.refit: learn = refit_phase(table, r, run, plan, log, state, cbs)
+    if r.refit and r.ema: load_average(learn, run, state['checkpoint'])   # the refit ends on its average (a fit without refit: on the best epoch's)
     learn.remove_cbs(cbs)
     if not is_main(): return None
     with alone(): res = finish_run(run, learn, table, state, r, counts, report)   # the test scoring, export and report: once, by the main process
@@ -217,11 +219,13 @@ def cars_fgvc_train(data:str,                  # dataset folder
                     **kwargs):
     """Train a Stanford Cars classifier with the cars-fgvc recipe into a run folder.
 Several GPUs: torchrun --nproc_per_node N -m cars_fgvc.train DATA ... (or accelerate launch -m).
---epochs N is a budget: N passes over the training images, nothing frozen; the further
-sizes of --sizes share a third of them, the first size gets the rest (--epochs 6: 4 at
-224 px, 2 at 299; --epochs 6 --sizes 224: all 6 at 224). The same schedule then refits
-on train+valid before the one test scoring. Experts: --epochs F,U,R (F frozen, U unfrozen
-at the first size, R per further size). Flags take hyphens or underscores."""
+--epochs N is a budget: N passes over the training images at the last size's cost (an
+epoch at size s costs (s/last)^2 of one), nothing frozen; the last size gets a third of
+N epochs, the sizes before it share the rest of the compute (--epochs 6: 7 at 224 px,
+2 at 299; --epochs 6 --sizes 128,224: 12 at 128, 2 at 224; --sizes 224: all 6). The
+same schedule then refits on train+valid before the one test scoring. Experts: --epochs
+F,U,R (F frozen, U unfrozen at the first size, R at each further size, or one number
+each). Flags take hyphens or underscores."""
     with cli_errors():
         res = train_cars(data, out, resume=resume, overfit=overfit_batch, report=report, **kwargs)
         if res is not None: print(json.dumps(res, indent=2, default=str))
