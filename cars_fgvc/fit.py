@@ -4,7 +4,7 @@
 
 # %% ../nbs/03d_fit.ipynb #14ce4d4d
 from __future__ import annotations
-import contextlib, ctypes, ctypes.util, sys, time
+import contextlib, ctypes, ctypes.util, resource, sys, time
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
 from .core import *
@@ -15,8 +15,8 @@ from .scale import is_main, barrier, all_sum, alone, data_parallel
 
 # %% auto #0
 __all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'MIX_ALPHA', 'keep_freed_memory', 'set_precision', 'find_lr', 'NonFiniteLoss',
-           'RunLog', 'averaged', 'resume_point', 'fit_stages', 'StopEarly', 'ran_plan', 'MixUpUntil', 'CutMixUntil',
-           'mix_callbacks', 'bare', 'WeightEMA', 'load_average']
+           'RunLog', 'peak_memory_mb', 'averaged', 'resume_point', 'fit_stages', 'StopEarly', 'ran_plan', 'MixUpUntil',
+           'CutMixUntil', 'mix_callbacks', 'bare', 'WeightEMA', 'load_average']
 
 # %% ../nbs/03d_fit.ipynb #eac4b637
 M_TRIM_THRESHOLD,M_MMAP_MAX = -1,-4   # glibc's mallopt parameters (malloc.h)
@@ -69,7 +69,9 @@ class RunLog(Callback):
         if rs is None: return
         if rs.get('smooth'): self.recorder.smooth_loss.count,self.recorder.smooth_loss.val = rs['smooth']
         if rs.get('scaler') and getattr(self.learn, 'scaler', None) is not None: self.learn.scaler.load_state_dict(rs['scaler'])
-    def before_epoch(self): self.n_img,self.train_s,self.peak,self.shape = 0,0.,None,None
+    def before_epoch(self):
+        self.n_img,self.train_s,self.peak,self.shape = 0,0.,None,None
+        if torch.cuda.is_available(): torch.cuda.reset_peak_memory_stats()
     def before_train(self): self.t0 = self._now()
     def after_train(self): self.train_s += self._now() - self.t0
     def _now(self):
@@ -92,6 +94,11 @@ def after_loss(self:RunLog):
                         fix='start a new run with a lower --lr, or with fp16 --precision bf16 (a resumed run keeps its settings and would meet the same NaN)')
 
 # %% ../nbs/03d_fit.ipynb #7e8e2845
+def peak_memory_mb()->float:
+    "The epoch's peak GPU memory allocated by this process (`RunLog` resets it each epoch), or without a GPU the process's peak resident memory so far, in MiB"
+    if torch.cuda.is_available(): return torch.cuda.max_memory_allocated()/2**20
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/(2**20 if sys.platform == 'darwin' else 2**10)   # bytes on macOS, KiB on Linux
+
 @contextlib.contextmanager
 def averaged(learn):
     "A block in which `learn`'s model holds its `WeightEMA` average, if it has one"
@@ -108,7 +115,7 @@ def epoch_row(self:RunLog)->dict:
     n_img,stop = all_sum(self.n_img),getattr(self.learn, 'stop_early', None)   # images of all processes
     return dict(phase=self.phase, stage=self.stage['name'], epoch=self.epoch, size=self.shape[-1], bs=self.shape[0], train_items=len(self.dls.train_ds),
                 **{f'lr{i}':float(o) for i,o in enumerate(self.peak)}, **dict(zip(names, vals)),
-                train_seconds=round(self.train_s, 3), images=int(n_img), images_per_second=round(n_img/max(self.train_s, 1e-9), 1),
+                train_seconds=round(self.train_s, 3), images=int(n_img), images_per_second=round(n_img/max(self.train_s, 1e-9), 1), peak_memory_mb=round(peak_memory_mb()),
                 processes=max(1, num_distrib()), **({'early_stop': stop.stop} if stop is not None else {}))
 
 @patch
