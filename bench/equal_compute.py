@@ -38,9 +38,13 @@ def recipe_compute(r:Run)->dict:
     test = res['n_test']*cost(res['test_size'])*(1 + TTA_PASSES*bool(cfg.get('tta', True)))
     return dict(train=train, scoring=(valid + test)*FORWARD, total=train + (valid + test)*FORWARD)
 
+def plain_compute(epochs:int, n_train:int, n_test:int, size:int, bs=32)->float:
+    "The compute of the plain loop's `epochs` (batches of `bs`, the last incomplete one dropped) and its one test scoring"
+    return (epochs*(n_train//bs*bs) + n_test*FORWARD)*cost(size)
+
 def plain_epochs(compute:float, n_train:int, n_test:int, size:int, bs=32)->int:
-    "Epochs of the plain loop (batches of `bs`, the last incomplete one dropped) that spend `compute`"
-    return max(1, round((compute - n_test*cost(size)*FORWARD)/((n_train//bs*bs)*cost(size))))
+    "Epochs of the plain loop that spend `compute` (`plain_compute` solved for the epochs)"
+    return max(1, round((compute - plain_compute(0, n_train, n_test, size, bs))/plain_compute(1, n_train, 0, size, bs)))
 
 def run_plain(script, data, epochs, size, seed):
     "The plain loop with its torch seed offset by `seed` (0: as written): its JSON line and wall seconds"
@@ -75,11 +79,11 @@ def main():
                          test_top1_tta=res.get('test_top1_tta'), test_make_top1=res.get('test_make_top1'), train_img_per_s=res['train_images_per_second'],
                          compute_k224=round(c['total']/1000, 2), wall_s=round(wall))
             if a.no_plain: continue
-            n_train,n_test = Run(rdir).results()['n_train'] + Run(rdir).results()['n_valid'],Run(rdir).results()['n_test']
+            n_train,n_test = res['n_train'] + res['n_valid'],res['n_test']
             ep = plain_epochs(first_compute, n_train, n_test, final)
             pl,wall = run_plain(a.plain, pdata, ep, final, seed)
             rows.add(partition=part, seed=seed, arm=f'plain loop, {ep} epochs', flags='', valid_top1=None, test_top1=pl['top1'], test_top1_tta=None,
-                     test_make_top1=None, train_img_per_s=pl['train_img_s'], compute_k224=round((ep*(n_train//32*32) + n_test*FORWARD)*cost(final)/1000, 2), wall_s=round(wall))
+                     test_make_top1=None, train_img_per_s=pl['train_img_s'], compute_k224=round(plain_compute(ep, n_train, n_test, final)/1000, 2), wall_s=round(wall))
     df = pd.DataFrame(rows)
     df['arm'] = df.arm.str.replace(r'plain loop, \d+ epochs', 'plain loop', regex=True)
     summary = Rows(data=a.data, budget=a.budget, size=a.size, seeds=a.seeds)

@@ -168,23 +168,24 @@ class LevelTop1:
 class HierLoss:
     "`base` on the classes plus `lam` × the cross-entropy of each class's make and make+model (of class names `vocab`), from the classes' summed probabilities"
     def __init__(self, base, vocab, lam=0.5):
-        self.base,self.lam,self.groups = base,lam,[tensor(class_groups(vocab, l)[1]) for l in LEVELS]
+        self.base,self.lam = base,lam
+        self.groups,self.n_groups = zip(*[(tensor(idx), len(names)) for names,idx in (class_groups(vocab, l) for l in LEVELS)])   # counted once, not per batch
     @property
     def y_int(self): return getattr(self.base, 'y_int', False)   # targets are class indices (MixUp then blends losses, not labels)
     @property
     def reduction(self): return self.base.reduction
     @reduction.setter
     def reduction(self, v): self.base.reduction = v
-    def group_log_probs(self, pred, groups):
-        "Log-probabilities of the groups: each the sum of its classes' probabilities"
+    def group_log_probs(self, pred, groups, n):
+        "Log-probabilities of the `n` groups: each the sum of its classes' probabilities"
         p = F.softmax(pred.float(), -1)
-        return torch.zeros(len(p), int(groups.max()) + 1, device=p.device).index_add_(1, groups, p).clamp_min(1e-12).log()
+        return torch.zeros(len(p), n, device=p.device).index_add_(1, groups, p).clamp_min(1e-12).log()
     def __call__(self, pred, targ):
         loss = self.base(pred, targ)
         pred,targ = pred.as_subclass(Tensor),targ.as_subclass(Tensor)   # fastai's tensor types have no nll_loss
-        for g in self.groups:
+        for g,n in zip(self.groups, self.n_groups):
             g = g.to(pred.device)
-            loss = loss + self.lam*F.nll_loss(self.group_log_probs(pred, g), g[targ], reduction=self.reduction)
+            loss = loss + self.lam*F.nll_loss(self.group_log_probs(pred, g, n), g[targ], reduction=self.reduction)
         return loss
     def activation(self, x): return getcallable(self.base, 'activation')(x)
     def decodes(self, x): return getcallable(self.base, 'decodes')(x)

@@ -4,7 +4,7 @@
 
 # %% auto #0
 __all__ = ['BUDGETS', 'PRECISIONS', 'LEGACY', 'ints', 'lr_value', 'scaled_bs', 'stage_costs', 'budget_epochs', 'plan_epochs',
-           'spent', 'stage_plan', 'Recipe']
+           'further_epochs', 'spent', 'stage_plan', 'Recipe']
 
 # %% ../nbs/03a_recipe.ipynb #e5ad6d2d
 import inspect
@@ -45,8 +45,9 @@ def budget_epochs(n:int,               # the budget: passes over the training im
                  )->tuple:
     "(frozen, unfrozen, epochs at each further size) for a budget of `n`: nothing frozen, a third of `n` at the last size"
     k = len(sizes)
+    check_choice(budget, BUDGETS, 'budget (--budget)')
     if k == 1 or n < 2: return (0, n, 0)
-    if check_choice(budget, BUDGETS, 'budget (--budget)') == 'epochs':
+    if budget == 'epochs':
         r = max(1, n//(3*(k - 1))) if n >= k else 0
         return (0, n - r*(k - 1), r)
     last = max(1, round(n/3))
@@ -60,10 +61,14 @@ def plan_epochs(epochs, sizes=(224, 299), budget='compute')->tuple:
                         fix='give frozen,unfrozen and then one number for all further sizes or one for each')
     return tuple(epochs)
 
+def further_epochs(epochs, sizes)->list:
+    "The epochs at each further size of stage `epochs` (one number for all of them, or one each)"
+    rs = list(epochs[2:])
+    return rs*(len(sizes) - 1) if len(rs) == 1 else rs
+
 def spent(epochs, sizes)->float:
     "The compute of stage `epochs` at `sizes`, in epochs at the last size"
-    f,u,*rs = epochs
-    return sum(e*c for e,c in zip([f + u, *(rs*(len(sizes) - 1) if len(rs) == 1 else rs)], stage_costs(sizes)))
+    return sum(e*c for e,c in zip([epochs[0] + epochs[1], *further_epochs(epochs, sizes)], stage_costs(sizes)))
 
 # %% ../nbs/03a_recipe.ipynb #887e817d
 def stage_plan(sizes=(224, 299), # image sizes: the first for frozen and unfrozen stages, one stage per further size
@@ -72,8 +77,8 @@ def stage_plan(sizes=(224, 299), # image sizes: the first for frozen and unfroze
                bs_size=224,      # `bs` up to this size or the first, whichever is larger; larger sizes by area (0: from the first size)
                budget='compute')->list:
     "The stages of a run, as plain dicts (name, size, bs, epochs, frozen, lr_max)"
-    f,u,*rs = plan_epochs(epochs, sizes, budget)
-    rs = rs*(len(sizes) - 1) if len(rs) == 1 else rs
+    epochs = plan_epochs(epochs, sizes, budget)
+    f,u,rs = epochs[0],epochs[1],further_epochs(epochs, sizes)
     ref = max(sizes[0], bs_size or 0)
     at = lambda s: bs if s <= ref else scaled_bs(bs, ref, s)
     disc = [lr/2/lr_mult, lr/2] if pretrained else lr
