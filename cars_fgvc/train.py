@@ -11,7 +11,7 @@ from .core import *
 from .dataset import read_cars, CarsTable
 from .data import cars_dls, cars_test_dl
 from .learner import cars_learner, top5, initial_loss, overfit_batch, LevelTop1
-from .body import check_sizes
+from .body import check_sizes, size_problem
 import timm
 from .boxes import box_learner, has_box_head, classes_only, box_iou, box_acc
 from .recipe import Recipe
@@ -22,8 +22,8 @@ from .interpret import write_report
 
 # %% auto #0
 __all__ = ['TEST_FIELDS', 'LEVEL_FIELDS', 'BOX_FIELDS', 'check_data', 'check_no_test', 'loaders', 'recipe_learner',
-           'sanity_check', 'choose_lr', 'fit_phase', 'refit_phase', 'score_test', 'plot_run', 'run_results',
-           'finish_run', 'write_start', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
+           'sanity_check', 'choose_lr', 'fit_phase', 'refit_phase', 'score_test', 'choose_test_size', 'plot_run',
+           'run_results', 'finish_run', 'write_start', 'train_cars', 'cars_fgvc_train', 'cars_fgvc_lr_find']
 
 # %% ../nbs/03_train.ipynb #4f0a86dc
 def check_data(data, on_bad='skip')->CarsTable:
@@ -121,6 +121,24 @@ def score_test(learn, table:CarsTable, crop=False, tta=True)->dict:
         res.update(test_top1_tta=accuracy(preds, targs).item(), test_top5_tta=top5(preds, targs).item())
     return res
 
+# %% ../nbs/03_train.ipynb #167c5d84
+def choose_test_size(learn, r:Recipe, mk, run:Run, state:dict)->int:
+    "The size the test set is scored at: `r.final_size`, or with `--test-size auto` the best on validation of `r.test_sizes()` (once; committed to `state.json`)"
+    if r.test_size != 'auto': return r.final_size
+    if 'test_size' not in state:
+        if not r.refit: learn.load(state['best'].get('checkpoint', 'best'), with_opt=False)
+        elif r.ema: load_average(learn, run, state['checkpoint'])
+        acc = {}
+        for s in [o for o in r.test_sizes() if size_problem(learn.model[0], o) is None]:
+            preds,targs = learn.get_preds(dl=mk(s, learn.dls.bs).valid)
+            if has_box_head(learn): preds,targs = preds[0],targs[0]
+            acc[s] = accuracy(preds, targs).item()
+        state.update(test_size=max(acc, key=acc.get), valid_top1_by_size={str(s): round(a, 4) for s,a in acc.items()})
+        if is_main():
+            print('validation top-1 by test size: ' + ', '.join(f'{s} px {a:.3f}' for s,a in acc.items()) + f"; the test set is scored at {state['test_size']} px")
+            run.save_state(state)
+    return state['test_size']
+
 # %% ../nbs/03_train.ipynb #9d1c3d86
 def plot_run(run):
     "Losses and validation accuracy per epoch from `run/log.csv`, saved as `run/loss.png`"
@@ -138,7 +156,7 @@ def run_results(run:Run, table:CarsTable, state:dict, r:Recipe, counts:dict)->di
     log,best,skipped = run.log(),state.get('best', {}),skipped_files(table)
     last = log[log.phase == 'fit'].iloc[-1]
     return dict(valid_top1=best.get('accuracy'), valid_top5=best.get('top5'), best_epoch=state.get('best'),
-                valid_top1_last=float(last.accuracy), valid_top5_last=float(last.top5),
+                valid_top1_last=float(last.accuracy), valid_top5_last=float(last.top5), **({'valid_top1_by_size': state['valid_top1_by_size']} if 'valid_top1_by_size' in state else {}),
                 **{f'valid_{k}':best[k] for k in ('make_top1', 'model_top1', 'box_iou', 'box_acc') if k in best},
                 train_seconds=round(float(log.train_seconds.sum()), 1), train_images_per_second=round(float(log.images.sum()/log.train_seconds.sum()), 1),
                 **counts, n_test=int((table.df.split == 'test').sum()), n_test_skipped=int((skipped.split == 'test').sum()),
@@ -147,9 +165,10 @@ def run_results(run:Run, table:CarsTable, state:dict, r:Recipe, counts:dict)->di
 def finish_run(run:Run, learn, table:CarsTable, state:dict, r:Recipe, counts:dict, report=True)->dict:
     "The selected model (the refit's, or the best epoch's), curves, the one test scoring, export, `results.json` and the report; marks the run done"
     if not r.refit: learn.load(state['best'].get('checkpoint', 'best'), with_opt=False)   # saved without the optimiser
-    if r.final_size != r.sizes[-1]: learn.dls = loaders(table, r, run.read_valid(table))(r.final_size, learn.dls.bs)   # scored and exported at --test-size
+    size = state.get('test_size', r.final_size)
+    if size != r.sizes[-1]: learn.dls = loaders(table, r, run.read_valid(table))(size, learn.dls.bs)   # scored and exported at --test-size
     plot_run(run.path)
-    res = {**run_results(run, table, state, r, counts), **score_test(learn, table, r.crop, r.tta), 'test_size': r.final_size, 'precision': state.get('precision')}
+    res = {**run_results(run, table, state, r, counts), **score_test(learn, table, r.crop, r.tta), 'test_size': size, 'precision': state.get('precision')}
     run.export(learn)
     run.save_results(res)
     state['phase'] = 'done'; run.save_state(state)
@@ -200,6 +219,7 @@ def train_cars(data,                # dataset folder (any layout `read_cars` kno
     cbs = [log, *L(cbs), *mix_callbacks(r.mixing, r.mixing_alpha, r.mixing_off), *([WeightEMA(r.ema_decay)] if r.ema else []),
            *start_trackers(r.track, run.path, dict(data=str(data), **r.dict()))]
     fit_phase(learn, r, mk, plan, log, state, cbs)
+    learn.remove_cbs(cbs); choose_test_size(learn, r, mk, run, state)
     if r.refit: learn = refit_phase(table, r, run, plan, log, state, cbs)
     if r.refit and r.ema: load_average(learn, run, state['checkpoint'])   # the refit ends on its average (a fit without refit: on the best epoch's)
     learn.remove_cbs(cbs)
