@@ -4,7 +4,7 @@
 
 # %% ../nbs/03d_fit.ipynb #14ce4d4d
 from __future__ import annotations
-import contextlib, ctypes, ctypes.util, resource, sys, time
+import contextlib, ctypes, ctypes.util, resource, sys, time, warnings
 import numpy as np, pandas as pd, torch
 from fastai.vision.all import *
 from .core import *
@@ -15,8 +15,8 @@ from .scale import is_main, barrier, all_sum, alone, data_parallel
 
 # %% auto #0
 __all__ = ['M_TRIM_THRESHOLD', 'M_MMAP_MAX', 'MIX_ALPHA', 'keep_freed_memory', 'set_precision', 'find_lr', 'NonFiniteLoss',
-           'RunLog', 'peak_memory_mb', 'averaged', 'resume_point', 'fit_stages', 'StopEarly', 'ran_plan', 'MixUpUntil',
-           'CutMixUntil', 'mix_callbacks', 'bare', 'WeightEMA', 'load_average']
+           'RunLog', 'peak_memory_mb', 'averaged', 'resume_point', 'quiet_without_valid', 'fit_stages', 'StopEarly',
+           'ran_plan', 'MixUpUntil', 'CutMixUntil', 'mix_callbacks', 'bare', 'WeightEMA', 'load_average']
 
 # %% ../nbs/03d_fit.ipynb #eac4b637
 M_TRIM_THRESHOLD,M_MMAP_MAX = -1,-4   # glibc's mallopt parameters (malloc.h)
@@ -144,6 +144,13 @@ def resume_point(plan:list, phase:str, state:dict)->tuple:
     if start >= plan[k]['epochs'] and k + 1 < len(plan): k,start = k + 1,0   # the checkpoint closed a stage
     return k,start,state.get('checkpoint', 'last')                           # runs from before named checkpoints saved `last`
 
+@contextlib.contextmanager
+def quiet_without_valid(dls):
+    "Hide fastprogress's 'Your generator is empty', which it warns at every epoch of a fit without validation images (the refit)"
+    with warnings.catch_warnings():
+        if not len(dls.valid): warnings.filterwarnings('ignore', 'Your generator is empty', UserWarning)
+        yield
+
 def fit_stages(learn, make_dls, plan:list, phase:str, log:RunLog, state:dict):
     "Run `plan`'s stages as `phase` ('fit' or 'refit'), continuing from `state`'s checkpoint when it points into this phase"
     k,start,ck = resume_point(plan, phase, state)
@@ -162,7 +169,7 @@ def fit_stages(learn, make_dls, plan:list, phase:str, log:RunLog, state:dict):
         log.start(phase, i, st, s, rs if resuming else None)
         lr = slice(*st['lr_max']) if isinstance(st['lr_max'], list) else st['lr_max']
         try:
-            with data_parallel(learn): learn.fit_one_cycle(st['epochs'], lr, start_epoch=s)   # several processes: DDP for this stage
+            with data_parallel(learn), quiet_without_valid(learn.dls): learn.fit_one_cycle(st['epochs'], lr, start_epoch=s)   # several processes: DDP for this stage
         except NonFiniteLoss as e: raise NonFiniteLoss(e.problem, e.file, e.fix) from None   # without fastai's callback prefix
 
 # %% ../nbs/03d_fit.ipynb #2e313120
