@@ -8,9 +8,9 @@ under OUT/partitions, never inside DATA). For every partition and seed, each arm
 --arm as cars_fgvc_train flags) trains `cars_fgvc_train PART --epochs BUDGET --sizes SIZE --seed SEED [FLAGS]` with
 the recipe's own validation split, refit and one test scoring (with TTA unless its flags say --no-tta); then the plain
 loop (`plain_timm.py --size SIZE`, its torch seed offset by SEED) trains on all the training photos for as many epochs as
-buy the compute of the first arm, and scores the test set once. An arm whose run chose another test size (--test-size
-auto) gets a second row, ARM at SIZE: the same trained model scored on the test set at the last training size, which is
-what the same flags without --test-size train and score (the refit starts from the seed again, so choosing changes no
+buy the compute of the first arm, and scores the test set once. An arm whose run chose another test size on validation
+(--test-size auto, the default) gets a second row, ARM at SIZE: the same trained model scored on the test set at the last
+training size, plain and with TTA, which is what the same flags with --test-size SIZE train and score (the refit starts from the seed again, so choosing changes no
 weight).
 
 Compute is counted in 224 px image-passes: each training image seen costs (size/224)^2, each image scored without a
@@ -30,7 +30,7 @@ from cars_fgvc.evaluate import evaluate
 from common import Rows, parser, json_rows, run, note, progress_to_stderr
 from partition import partition
 
-ARMS = {'default': [], 'test-auto': ['--test-size', 'auto'], 'ema': ['--ema'], 'no-refit': ['--no-refit']}   # more with --arm NAME='FLAGS'
+ARMS = {'default': [], 'ema': ['--ema'], 'no-refit': ['--no-refit']}   # more with --arm NAME='FLAGS'
 FORWARD = 1/3             # a forward pass's cost in training passes (forward + backward)
 TTA_PASSES = 5            # fastai's `tta`: four augmented passes and the plain one
 
@@ -46,12 +46,13 @@ def recipe_compute(r:Run, test_size:int=None)->dict:
     test = res['n_test']*cost(test_size or res['test_size'])*(1 + TTA_PASSES*bool(cfg.get('tta', True)))
     return dict(train=train, scoring=(valid + test)*FORWARD, total=train + (valid + test)*FORWARD)
 
-def top1_at(data, rdir, size:int, bs=64)->float:
-    "Test top-1 (no TTA) of run `rdir`'s exported model scored at `size`: what its training scores without --test-size (the model and every other setting the same)"
+def top1_at(data, rdir, size:int, bs=64)->dict:
+    "Test top-1 of run `rdir`'s exported model scored at `size`, plain and with TTA: what its training scores without --test-size (the model and every other setting the same)"
     r,table = Run(rdir),read_cars(data)
     learn = load_model(rdir)
     learn.dls = cars_dls(table, r.recipe().arch, size, bs, valid_files=r.read_valid(table), crop=r.recipe().crop, num_workers=0)
-    return evaluate(learn, table, split='test', tta=False, bs=bs)['plain']['top1']
+    m = evaluate(learn, table, split='test', bs=bs)
+    return dict(test_top1=m['plain']['top1'], test_top1_tta=m['tta']['top1'])
 
 def plain_compute(epochs:int, n_train:int, n_test:int, size:int, bs=32)->float:
     "The compute of the plain loop's `epochs` (batches of `bs`, the last incomplete one dropped) and its one test scoring"
@@ -95,8 +96,7 @@ def main():
                          compute_k224=round(c['total']/1000, 2), wall_s=round(wall))
                 if res['test_size'] != final:   # the same training scored at its last size: the arm without --test-size
                     with progress_to_stderr(): t1 = top1_at(pdata, rdir, final)
-                    rows.add(partition=part, seed=seed, arm=f'{name} at {final} px', flags=' '.join(flags) + f' (test at {final} px)', valid_top1=res['valid_top1'], test_top1=t1,
-                             test_top1_tta=None, test_make_top1=None, train_img_per_s=res['train_images_per_second'],
+                    rows.add(partition=part, seed=seed, arm=f'{name} at {final} px', flags=' '.join(flags) + f' (test at {final} px)', valid_top1=res['valid_top1'], **t1, test_make_top1=None, train_img_per_s=res['train_images_per_second'],
                              compute_k224=round(recipe_compute(Run(rdir), final)['total']/1000, 2), wall_s=None)
             if a.no_plain: continue
             n_train,n_test = res['n_train'] + res['n_valid'],res['n_test']

@@ -129,7 +129,7 @@ class Recipe:
                  seed:int=42,             # seed of the split and of training
                  refit:bool=True,         # retrain on train+valid with the same schedule before testing (--no-refit: test the best valid epoch)
                  tta:bool=True,           # also score the test set with test-time augmentation
-                 test_size:size_value=None, # score the test set and export at this size (default: the last of --sizes); auto: the best on validation of 1, 1.15, 1.3 and 1.5 x the last size
+                 test_size:size_value='auto', # score the test set and export at the size of 1, 1.15, 1.3 and 1.5 x the last of --sizes that is best on validation (auto), or at this size
                  crop:bool=False,         # train and test on box crops
                  boxes:bool=False,        # also learn where the car is: a box head on whole photos (box_iou, box_acc in log.csv)
                  box_lam:float=1.,        # weight of the box loss (with --boxes)
@@ -196,7 +196,7 @@ class Recipe:
         return 'Recipe(' + ', '.join(f'{k}={v!r}' for k,v in self.dict().items() if v != d[k]) + ')'
 
 # %% ../nbs/03a_recipe.ipynb #a1b57581
-LEGACY = dict(head='fastai', aug='fastai', pool='map', bs_size=0)   # what runs from before these settings trained with (their defaults changed since)
+LEGACY = dict(head='fastai', aug='fastai', pool='map', bs_size=0, test_size=None)   # what runs from before these settings trained with (their defaults changed since)
 
 @patch(cls_method=True)
 def load(cls:Recipe, d:dict)->Recipe:

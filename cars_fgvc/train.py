@@ -104,8 +104,8 @@ TEST_FIELDS = ('test_top1', 'test_top5', 'test_top1_tta', 'test_top5_tta')
 LEVEL_FIELDS = tuple(f'test_{l}_top1' for l in LEVELS)
 BOX_FIELDS = ('test_box_iou', 'test_box_acc')
 
-def score_test(learn, table:CarsTable, crop=False, tta=True)->dict:
-    "Top-1/top-5 on the test set of `table`, with and without TTA, and a box model's `box_iou`/`box_acc` (null, with a note, if it has no labels)"
+def score_test(learn, table:CarsTable, crop=False, tta=True, tta_dls=None)->dict:
+    "Top-1/top-5 on the test set of `table`, with and without TTA (read by `tta_dls`, default `learn.dls`), and a box model's `box_iou`/`box_acc` (null, with a note, if it has no labels)"
     boxes = has_box_head(learn)
     if not table.test_labels:
         return {**dict.fromkeys(TEST_FIELDS[:2 + 2*tta] + LEVEL_FIELDS + BOX_FIELDS*boxes), 'test_note': f'not scored: {table.root} has no test labels (cars_test_annos_withlabels.mat)'}
@@ -116,6 +116,7 @@ def score_test(learn, table:CarsTable, crop=False, tta=True)->dict:
     res.update({f'test_{l}_top1': LevelTop1(learn.dls.vocab, l)(preds, targs).item() for l in LEVELS})   # the right make, the right make+model
     if boxes: res.update(zip(BOX_FIELDS, (box_iou((preds, pbox), targs, tbox).item(), box_acc((preds, pbox), targs, tbox).item())))
     if tta:
+        if tta_dls is not None: dl = cars_test_dl(tta_dls, table, crop=crop)
         with classes_only(learn): preds,targs = learn.tta(dl=dl)    # the classes; boxes come from the photo as it is
         if boxes: targs = targs[0]
         res.update(test_top1_tta=accuracy(preds, targs).item(), test_top5_tta=top5(preds, targs).item())
@@ -165,10 +166,11 @@ def run_results(run:Run, table:CarsTable, state:dict, r:Recipe, counts:dict)->di
 def finish_run(run:Run, learn, table:CarsTable, state:dict, r:Recipe, counts:dict, report=True)->dict:
     "The selected model (the refit's, or the best epoch's), curves, the one test scoring, export, `results.json` and the report; marks the run done"
     if not r.refit: learn.load(state['best'].get('checkpoint', 'best'), with_opt=False)   # saved without the optimiser
-    size = state.get('test_size', r.final_size)
+    size,train_dls = state.get('test_size', r.final_size),learn.dls
     if size != r.sizes[-1]: learn.dls = loaders(table, r, run.read_valid(table))(size, learn.dls.bs)   # scored and exported at --test-size
     plot_run(run.path)
-    res = {**run_results(run, table, state, r, counts), **score_test(learn, table, r.crop, r.tta), 'test_size': size, 'precision': state.get('precision')}
+    scores = score_test(learn, table, r.crop, r.tta, tta_dls=train_dls)   # TTA's augmented views are training views: at the size they were trained at
+    res = {**run_results(run, table, state, r, counts), **scores, 'test_size': size, 'precision': state.get('precision')}
     run.export(learn)
     run.save_results(res)
     state['phase'] = 'done'; run.save_state(state)
