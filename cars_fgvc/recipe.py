@@ -160,6 +160,7 @@ class Recipe:
         if not self.sizes or min(self.sizes) < 16: raise CarsError(f'--sizes {self.sizes} has no usable image size.', fix='give sizes of 16 px or more, e.g. --sizes 224,299')
         if sum(self.epochs) < 1: raise CarsError(f'--epochs {self.epochs} trains no epoch.', fix='give a budget of at least one epoch, e.g. --epochs 6')
         if self.bs < 1 or not 0 <= self.valid_pct < 1: raise CarsError(f'--bs {self.bs} / --valid-pct {self.valid_pct} cannot be.', fix='use a batch size of 1 or more and a validation share from 0 to below 1')
+        if self.valid_pct == 0: raise CarsError('--valid-pct 0 leaves no validation images, which choose the epoch, the test size and show progress.', fix='keep a share such as 0.2: the refit then trains on all the training images')
         for v,ch,what in [(self.head, HEADS, 'head'), (self.aug, AUGS, 'augmentation'), (self.cache_format, CACHE_FORMATS, 'cache format'),
                           (self.on_bad, ('skip', 'stop'), 'on_bad (--on-bad)'), (self.precision, PRECISIONS, 'precision'), (self.pool, ('timm', 'map'), 'pool')]: check_choice(v, ch, what)
         if self.head == 'fastai' and self.pool == 'timm': raise CarsError("fastai's head pools the feature map itself (max and average).", fix='use --pool map with --head fastai, or --head linear')
