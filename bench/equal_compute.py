@@ -24,11 +24,11 @@ from pathlib import Path
 import pandas as pd
 from cars_fgvc.run import Run
 from cars_fgvc.dataset import read_cars
-from cars_fgvc.data import cars_dls
 from cars_fgvc.predict import load_model
 from cars_fgvc.evaluate import evaluate
 from common import Rows, parser, json_rows, run, note, progress_to_stderr
 from partition import partition
+from test_size import at_size
 
 ARMS = {'default': [], 'ema': ['--ema'], 'no-refit': ['--no-refit']}   # more with --arm NAME='FLAGS'
 FORWARD = 1/3             # a forward pass's cost in training passes (forward + backward)
@@ -48,10 +48,8 @@ def recipe_compute(r:Run, test_size:int=None)->dict:
 
 def top1_at(data, rdir, size:int, bs=64)->dict:
     "Test top-1 of run `rdir`'s exported model scored at `size`, plain and with TTA: what its training scores without --test-size (the model and every other setting the same)"
-    r,table = Run(rdir),read_cars(data)
-    learn = load_model(rdir)
-    learn.dls = cars_dls(table, r.recipe().arch, size, bs, valid_files=r.read_valid(table), crop=r.recipe().crop, num_workers=0)
-    m = evaluate(learn, table, split='test', bs=bs)
+    table = read_cars(data)
+    m = evaluate(at_size(load_model(rdir), table, Run(rdir), size, bs), table, split='test', bs=bs)
     return dict(test_top1=m['plain']['top1'], test_top1_tta=m['tta']['top1'])
 
 def plain_compute(epochs:int, n_train:int, n_test:int, size:int, bs=32)->float:

@@ -18,6 +18,12 @@ from cars_fgvc.predict import load_model
 from cars_fgvc.evaluate import evaluate
 from common import Rows, parser, progress_to_stderr
 
+def at_size(learn, table, run:Run, size:int, bs=64):
+    "`learn` reading photos at `size`, with run `run`'s loader settings otherwise (its validation photos, crop, the model's normalisation)"
+    r = run.recipe()
+    learn.dls = cars_dls(table, r.arch, size, bs, valid_files=run.read_valid(table), crop=r.crop, num_workers=0)
+    return learn
+
 def main():
     p = parser(__doc__)
     p.add_argument('data'); p.add_argument('run'); p.add_argument('--sizes', default='160,184,208,224'); p.add_argument('--bs', type=int, default=64)
@@ -31,8 +37,7 @@ def main():
     rows = Rows(run=str(run.path), arch=r.arch, trained_at=r.sizes[-1], n_valid=len(valid))
     for s in [int(o) for o in a.sizes.split(',')]:
         with progress_to_stderr():
-            learn.dls = cars_dls(table, r.arch, s, a.bs, valid_files=valid, crop=r.crop, num_workers=0)
-            m = evaluate(learn, table, split='valid', bs=a.bs)
+            m = evaluate(at_size(learn, table, run, s, a.bs), table, split='valid', bs=a.bs)
         rows.add(size=s, ratio=round(s/r.sizes[-1], 3), top1=round(m['plain']['top1'], 4), top5=round(m['plain']['top5'], 4),
                  top1_tta=round(m['tta']['top1'], 4), top5_tta=round(m['tta']['top5'], 4))
     rows.table()

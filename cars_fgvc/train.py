@@ -116,7 +116,7 @@ def score_test(learn, table:CarsTable, crop=False, tta=True, tta_dls=None)->dict
     res.update({f'test_{l}_top1': LevelTop1(learn.dls.vocab, l)(preds, targs).item() for l in LEVELS})   # the right make, the right make+model
     if boxes: res.update(zip(BOX_FIELDS, (box_iou((preds, pbox), targs, tbox).item(), box_acc((preds, pbox), targs, tbox).item())))
     if tta:
-        if tta_dls is not None: dl = cars_test_dl(tta_dls, table, crop=crop)
+        if tta_dls is not None and tta_dls is not learn.dls: dl = cars_test_dl(tta_dls, table, crop=crop)
         with classes_only(learn): preds,targs = learn.tta(dl=dl)    # the classes; boxes come from the photo as it is
         if boxes: targs = targs[0]
         res.update(test_top1_tta=accuracy(preds, targs).item(), test_top5_tta=top5(preds, targs).item())
@@ -127,8 +127,7 @@ def choose_test_size(learn, r:Recipe, mk, run:Run, state:dict)->int:
     "The size the test set is scored at: `r.final_size`, or with `--test-size auto` the best on validation of `r.test_sizes()` (once; committed to `state.json`)"
     if r.test_size != 'auto': return r.final_size
     if 'test_size' not in state:
-        if not r.refit: learn.load(state['best'].get('checkpoint', 'best'), with_opt=False)
-        elif r.ema: load_average(learn, run, state['checkpoint'])
+        if r.refit and r.ema: load_average(learn, run, state['checkpoint'])   # the fit's end as the refit will repeat it; without refit `learn` holds the best epoch
         acc = {}
         for s in [o for o in r.test_sizes() if size_problem(learn.model[0], o) is None]:
             preds,targs = learn.get_preds(dl=mk(s, learn.dls.bs).valid)
@@ -164,8 +163,7 @@ def run_results(run:Run, table:CarsTable, state:dict, r:Recipe, counts:dict)->di
                 n_train_skipped=int((skipped.split == 'train').sum()), n_classes=table.n_classes, refit=r.refit)
 
 def finish_run(run:Run, learn, table:CarsTable, state:dict, r:Recipe, counts:dict, report=True)->dict:
-    "The selected model (the refit's, or the best epoch's), curves, the one test scoring, export, `results.json` and the report; marks the run done"
-    if not r.refit: learn.load(state['best'].get('checkpoint', 'best'), with_opt=False)   # saved without the optimiser
+    "With `learn` holding the selected model (the refit's, or the best epoch's): curves, the one test scoring, export, `results.json` and the report; marks the run done"
     size,train_dls = state.get('test_size', r.final_size),learn.dls
     if size != r.sizes[-1]: learn.dls = loaders(table, r, run.read_valid(table))(size, learn.dls.bs)   # scored and exported at --test-size
     plot_run(run.path)
@@ -221,7 +219,9 @@ def train_cars(data,                # dataset folder (any layout `read_cars` kno
     cbs = [log, *L(cbs), *mix_callbacks(r.mixing, r.mixing_alpha, r.mixing_off), *([WeightEMA(r.ema_decay)] if r.ema else []),
            *start_trackers(r.track, run.path, dict(data=str(data), **r.dict()))]
     fit_phase(learn, r, mk, plan, log, state, cbs)
-    learn.remove_cbs(cbs); choose_test_size(learn, r, mk, run, state)
+    learn.remove_cbs(cbs)
+    if not r.refit: learn.load(state['best'].get('checkpoint', 'best'), with_opt=False)   # the selected epoch, saved without the optimiser
+    choose_test_size(learn, r, mk, run, state)
     if r.refit: learn = refit_phase(table, r, run, plan, log, state, cbs)
     if r.refit and r.ema: load_average(learn, run, state['checkpoint'])   # the refit ends on its average (a fit without refit: on the best epoch's)
     learn.remove_cbs(cbs)
