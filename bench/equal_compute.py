@@ -15,8 +15,8 @@ weight).
 
 Compute is counted in 224 px image-passes: each training image seen costs (size/224)^2, each image scored without a
 backward pass (validation every epoch, the test set, TTA's five extra passes) a third of that (a forward pass is about a
-third of a forward and backward one). Run folders under OUT are resumed, so the command can be stopped and started
-again. Prints a row per run (JSON lines) and then, per arm, the mean over seeds for each partition and the difference
+third of a forward and backward one). Run folders under OUT are resumed and the plain loop's results kept (as
+OUT/pPART-sSEED/plain-EPOCHS-SIZE.json), so the command can be stopped and started again without training anything twice. Prints a row per run (JSON lines) and then, per arm, the mean over seeds for each partition and the difference
 to the plain loop; the rows are saved as OUT/bench-BUDGET-SIZE.json.
 """
 import json, sys
@@ -60,12 +60,16 @@ def plain_epochs(compute:float, n_train:int, n_test:int, size:int, bs=32)->int:
     "Epochs of the plain loop that spend `compute` (`plain_compute` solved for the epochs)"
     return max(1, round((compute - plain_compute(0, n_train, n_test, size, bs))/plain_compute(1, n_train, 0, size, bs)))
 
-def run_plain(script, data, epochs, size, seed):
-    "The plain loop with its torch seed offset by `seed` (0: as written): its JSON line and wall seconds"
+def run_plain(script, data, epochs, size, seed, keep:Path=None):
+    "The plain loop with its torch seed offset by `seed` (0: as written): its JSON line and wall seconds, kept in `keep` and read back from it when run before with the same settings"
+    args = dict(script=str(Path(script).resolve()), data=str(data), epochs=epochs, size=size, seed=seed)
+    if keep and keep.exists() and (k := json.loads(keep.read_text()))['args'] == args: return k['row'],k['wall']
     code = (f'import runpy, sys, torch; m = torch.manual_seed; torch.manual_seed = lambda s: m(s + {seed}); '
             f'sys.argv = [{script!r}, {str(data)!r}, "--size", "{size}", "--epochs", "{epochs}"]; runpy.run_path({script!r}, run_name="__main__")')
     text,wall = run([sys.executable, '-c', code])
-    return json_rows(text)[-1],wall
+    row = json_rows(text)[-1]
+    if keep: keep.parent.mkdir(parents=True, exist_ok=True); keep.write_text(json.dumps(dict(args=args, row=row, wall=wall)))
+    return row,wall
 
 def main():
     p = parser(__doc__)
@@ -99,7 +103,7 @@ def main():
             if a.no_plain: continue
             n_train,n_test = res['n_train'] + res['n_valid'],res['n_test']
             ep = plain_epochs(first_compute, n_train, n_test, final)
-            pl,wall = run_plain(a.plain, pdata, ep, final, seed)
+            pl,wall = run_plain(a.plain, pdata, ep, final, seed, keep=out/f'p{part}-s{seed}'/f'plain-{ep}-{final}.json')
             rows.add(partition=part, seed=seed, arm=f'plain loop, {ep} epochs', flags='', valid_top1=None, test_top1=pl['top1'], test_top1_tta=None,
                      test_make_top1=None, train_img_per_s=pl['train_img_s'], compute_k224=round(plain_compute(ep, n_train, n_test, final)/1000, 2), wall_s=round(wall))
     df = pd.DataFrame(rows)
