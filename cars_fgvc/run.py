@@ -50,10 +50,22 @@ def run_environment()->dict:
                 cars_fgvc=cars_fgvc.__version__, git_commit=commit, device=dev)
 
 @patch
-def write_config(self:Run, recipe:Recipe, data, weights_source:str):
-    "Record `recipe`, the dataset folder `data`, this environment and where the weights came from in `config.json`"
+def write_config(self:Run, recipe:Recipe, data, weights_source:str, classes=None):
+    "Record `recipe`, the dataset folder `data`, this environment, where the weights came from and the `classes` (the model's outputs) in `config.json`"
     self.path.mkdir(parents=True, exist_ok=True)
-    save_json(self/'config.json', dict(recipe=dict(data=str(data), **recipe.dict()), environment=run_environment(), weights_source=weights_source))
+    save_json(self/'config.json', dict(recipe=dict(data=str(data), **recipe.dict()), environment=run_environment(), weights_source=weights_source,
+                                       **({} if classes is None else dict(classes=list(classes)))))
+
+@patch
+def check_classes(self:Run, vocab):
+    "Refuse to go on with dataset classes `vocab` unless they are the run's, in its order (runs from before the list are not checked)"
+    was,vocab = self.config().get('classes'),list(vocab)
+    if was is None or was == vocab: return
+    gone,new = [c for c in was if c not in vocab],[c for c in vocab if c not in was]
+    what = (f'{len(was)} classes then, {len(vocab)} now' + (f'; {gone[0]!r} is gone' if gone else '') + (f'; {new[0]!r} is new' if new else '')
+            if gone or new else 'the same classes in another order')
+    raise CarsError(f'this run was started on a dataset with other classes ({what}), and its checkpoints have an output per class.', self/'config.json',
+                    f'resume it with the dataset folder it started on ({self.data}), or train a new run with another --out')
 
 # %% ../nbs/03b_run.ipynb #d8221489
 @patch

@@ -184,7 +184,7 @@ def write_start(run:Run, dls, table:CarsTable, learn, r:Recipe, data, resume=Fal
     if not resume:
         run.path.mkdir(parents=True, exist_ok=True)
         run.save_valid(dls.valid_ds.items.path, table.root)
-        run.write_config(r, data, learn.weights_source)
+        run.write_config(r, data, learn.weights_source, table.vocab)
     run.save_skipped(table)
 
 @delegates(Recipe)
@@ -207,6 +207,7 @@ def train_cars(data,                # dataset folder (any layout `read_cars` kno
     if state.get('phase') == 'done': return run.results() if is_main() else None
     set_seed(r.seed + rank_distrib())     # each process its own random numbers (the main one the seed's)
     table = main_result(check_data, data, r.on_bad)
+    if resume: run.check_classes(table.vocab)
     mk = loaders(table, r, main_result(run.read_valid, table) if resume else None)
     learn = recipe_learner(r, mk(r.sizes[0], r.bs), run.path)
     check_sizes(learn.model[0], (*r.sizes, r.final_size), r.arch); check_no_test(learn.dls, table)   # before anything trains or is written
