@@ -16,7 +16,7 @@ import timm
 from .boxes import box_learner, has_box_head, classes_only, box_iou, box_acc
 from .recipe import Recipe
 from .run import Run, skipped_files
-from .fit import RunLog, StopEarly, NonFiniteLoss, fit_stages, ran_plan, set_precision, find_lr, mix_callbacks, WeightEMA, load_average
+from .fit import RunLog, StopEarly, fit_stages, ran_plan, set_precision, find_lr, mix_callbacks, WeightEMA, load_average
 from .scale import is_main, start_distrib, main_result, main_first, alone, trackers, start_trackers, finish_trackers
 from .interpret import write_report
 
