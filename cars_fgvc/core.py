@@ -137,8 +137,8 @@ BOX_COLS = ['x1', 'y1', 'x2', 'y2']
 
 # %% ../nbs/00_core.ipynb #afb25496
 MULTI_WORD_MAKES = ('AM General', 'Aston Martin', 'Land Rover')
-BODIES = ('SUV', 'Sedan', 'Convertible', 'Coupe', 'Hatchback', 'Wagon', 'Minivan', 'Van', 'Cab')
-CABS = ('Crew', 'Extended', 'Regular')
+BODIES = ('SUV', 'Sedan', 'Convertible', 'Coupe', 'Hatchback', 'Wagon', 'Minivan', 'Van', 'Cab', 'SuperCab')
+CABS = ('Crew', 'Extended', 'Regular', 'Quad', 'Club')
 
 class CarName(NamedTuple):
     make:str; model:str; body:str|None; year:int|None
