@@ -17,7 +17,8 @@ Compute is counted in 224 px image-passes: each training image seen costs (size/
 backward pass (validation every epoch, the test set, TTA's five extra passes) a third of that (a forward pass is about a
 third of a forward and backward one). Run folders under OUT are resumed and the plain loop's results kept (as
 OUT/pPART-sSEED/plain-EPOCHS-SIZE.json), so the command can be stopped and started again without training anything twice. Prints a row per run (JSON lines) and then, per arm, the mean over seeds for each partition and the difference
-to the plain loop; the rows are saved as OUT/bench-BUDGET-SIZE.json.
+to the plain loop; the rows are saved as OUT/bench-BUDGET-SIZE.json. `wall_s` is this command's time (seconds, short for a resumed run),
+`train_s` the recipe run's own training time from its results.json.
 """
 import json, sys
 from pathlib import Path
@@ -95,25 +96,25 @@ def main():
                 first_compute = first_compute or c['total']
                 rows.add(partition=part, seed=seed, arm=name, flags=' '.join(flags), valid_top1=res['valid_top1'], test_top1=res['test_top1'],
                          test_top1_tta=res.get('test_top1_tta'), test_make_top1=res.get('test_make_top1'), train_img_per_s=res['train_images_per_second'],
-                         compute_k224=round(c['total']/1000, 2), wall_s=round(wall))
+                         compute_k224=round(c['total']/1000, 2), wall_s=round(wall), train_s=round(res['train_seconds']))
                 if res['test_size'] != final:   # the same training scored at its last size: the arm without --test-size
                     with progress_to_stderr(): t1 = top1_at(pdata, rdir, final)
                     rows.add(partition=part, seed=seed, arm=f'{name} at {final} px', flags=' '.join(flags) + f' (test at {final} px)', valid_top1=res['valid_top1'], **t1, test_make_top1=None, train_img_per_s=res['train_images_per_second'],
-                             compute_k224=round(recipe_compute(Run(rdir), final)['total']/1000, 2), wall_s=None)
+                             compute_k224=round(recipe_compute(Run(rdir), final)['total']/1000, 2), wall_s=None, train_s=round(res['train_seconds']))
             if a.no_plain: continue
             n_train,n_test = res['n_train'] + res['n_valid'],res['n_test']
             ep = plain_epochs(first_compute, n_train, n_test, final)
             pl,wall = run_plain(a.plain, pdata, ep, final, seed, keep=out/f'p{part}-s{seed}'/f'plain-{ep}-{final}.json')
             rows.add(partition=part, seed=seed, arm=f'plain loop, {ep} epochs', flags='', valid_top1=None, test_top1=pl['top1'], test_top1_tta=None,
-                     test_make_top1=None, train_img_per_s=pl['train_img_s'], compute_k224=round(plain_compute(ep, n_train, n_test, final)/1000, 2), wall_s=round(wall))
+                     test_make_top1=None, train_img_per_s=pl['train_img_s'], compute_k224=round(plain_compute(ep, n_train, n_test, final)/1000, 2), wall_s=round(wall), train_s=None)
     df = pd.DataFrame(rows)
     df['arm'] = df.arm.str.replace(r'plain loop, \d+ epochs', 'plain loop', regex=True)
     summary = Rows(data=a.data, budget=a.budget, size=a.size, seeds=a.seeds)
     for (part,arm),g in df.groupby(['partition', 'arm'], sort=False):
         plain = df[(df.partition == part) & (df.arm == 'plain loop')].test_top1.mean()
-        m = g[['valid_top1', 'test_top1', 'test_top1_tta', 'test_make_top1', 'train_img_per_s', 'compute_k224', 'wall_s']].mean()
-        summary.add(partition=part, arm=arm, n=len(g), **{k: (None if pd.isna(v) else round(float(v), 4)) for k,v in m.items()},
-                    test_top1_vs_plain=None if pd.isna(plain) or arm == 'plain loop' else round(float(m.test_top1 - plain), 4))
+        m = g[['valid_top1', 'test_top1', 'test_top1_tta', 'test_make_top1', 'train_img_per_s', 'compute_k224', 'wall_s', 'train_s']].mean()
+        summary.add(partition=part, arm=arm, n=len(g), **{k: (None if pd.isna(v) else float(v)) for k,v in m.items()},
+                    test_top1_vs_plain=None if pd.isna(plain) or arm == 'plain loop' else float(m.test_top1 - plain))
     rows.table(); summary.table()
     (out/f'bench-{a.budget}-{a.size.replace(",", "-")}.json').write_text(json.dumps(dict(rows=rows, summary=summary, args=vars(a)), indent=2, default=str))
 
